@@ -168,7 +168,9 @@ def calculate_discount(
         )
     else:
         formula = f"{how} = {fmt.brl(amount)}"
-    rate = (Decimal(fee.numerator) / Decimal(fee.denominator) / divisor).quantize(Decimal("0.000001"))
+    rate = (Decimal(fee.numerator) / Decimal(fee.denominator) / divisor).quantize(
+        Decimal("0.000001")
+    )
     counted = (Decimal(units.numerator) / Decimal(units.denominator)).quantize(Decimal("0.0001"))
     return DiscountCalculation(
         method=method,
@@ -275,7 +277,10 @@ def validate_request(
     if draft.opened_at is not None:
         if draft.opened_at > now:
             err("abertura_futura", "A abertura do chamado não pode estar no futuro.")
-        if draft.occurred_on is not None and draft.occurred_on > draft.opened_at.astimezone(TZ).date():
+        if (
+            draft.occurred_on is not None
+            and draft.occurred_on > draft.opened_at.astimezone(TZ).date()
+        ):
             err("ocorrido_depois", "A data do ocorrido não pode ser depois da abertura do chamado.")
     if draft.incident_started_at is not None and draft.incident_started_at > now:
         err("incidente_futuro", "O início do incidente não pode estar no futuro.")

@@ -176,7 +176,10 @@ TICKET_TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
 DECISION_TRANSITIONS: dict[Action, tuple[frozenset[Decision], Decision | None]] = {
     Action.RETORNO_SINAL: (frozenset({Decision.AGUARDANDO_RETORNO}), Decision.PENDENTE),
     Action.APROVAR: (frozenset({Decision.PENDENTE}), Decision.APROVADO),
-    Action.REPROVAR: (frozenset({Decision.PENDENTE, Decision.AGUARDANDO_RETORNO}), Decision.REPROVADO),
+    Action.REPROVAR: (
+        frozenset({Decision.PENDENTE, Decision.AGUARDANDO_RETORNO}),
+        Decision.REPROVADO,
+    ),
     Action.APLICAR: (frozenset({Decision.APROVADO}), Decision.APLICADO),
     Action.CANCELAR: (
         frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO}),

@@ -88,7 +88,9 @@ class Store:
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
                 " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
             )
-            done = {row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()}
+            done = {
+                row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()
+            }
             applied = []
             for version, name in files:
                 if version in done:

@@ -1,0 +1,135 @@
+"""Customers, logins, contracts, and the lists supervisors keep: departments, subjects, canned
+responses, processes, complementary statuses; plus the settings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lib.store import Cursor, one, rows, scalar
+
+# --- customers, logins, contracts -------------------------------------------------------------
+
+
+def search_customers(cur: Cursor, text: str, limit: int = 20) -> list[dict]:
+    """Customers matching a name, CPF/CNPJ, PPPoE login, contract number or phone."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    digits = "".join(ch for ch in text if ch.isdigit())
+    like = f"%{text.lower()}%"
+    return rows(
+        cur,
+        """WITH hits AS (
+               SELECT id FROM customer WHERE lower(name) LIKE $like
+               UNION SELECT id FROM customer
+                     WHERE $digits <> '' AND (cpf_cnpj LIKE $digits || '%'
+                                              OR replace(phones, ' ', '') LIKE '%' || $digits || '%')
+               UNION SELECT customer_id FROM login WHERE lower(username) LIKE $like
+               UNION SELECT customer_id FROM contract
+                     WHERE $digits <> '' AND CAST(id AS VARCHAR) = $digits
+           )
+           SELECT c.id, c.name, c.cpf_cnpj, c.phones, c.neighbourhood, c.city
+           FROM customer c JOIN hits h ON h.id = c.id
+           ORDER BY c.name LIMIT $limit""",
+        {"like": like, "digits": digits, "limit": limit},
+    )
+
+
+def get_customer(cur: Cursor, customer_id: int) -> dict | None:
+    return one(cur, "SELECT * FROM customer WHERE id = ?", [customer_id])
+
+
+def logins_of(cur: Cursor, customer_id: int) -> list[dict]:
+    return rows(cur, "SELECT * FROM login WHERE customer_id = ? ORDER BY username", [customer_id])
+
+
+def contracts_of(cur: Cursor, customer_id: int) -> list[dict]:
+    return rows(cur, "SELECT * FROM contract WHERE customer_id = ? ORDER BY id", [customer_id])
+
+
+def get_contract(cur: Cursor, contract_id: int) -> dict | None:
+    return one(cur, "SELECT * FROM contract WHERE id = ?", [contract_id])
+
+
+def get_login(cur: Cursor, login_id: int) -> dict | None:
+    return one(cur, "SELECT * FROM login WHERE id = ?", [login_id])
+
+
+# --- lists kept by supervisors ----------------------------------------------------------------
+
+LISTS = {
+    "department": ("name", "active"),
+    "subject": ("name", "description", "department_id", "priority", "login_required", "active"),
+    "canned_response": ("title", "body", "active"),
+    "process": ("name", "description", "active"),
+    "complementary_status": ("name", "active"),
+}
+_ORDER = {"canned_response": "title"}
+
+
+def list_items(cur: Cursor, table: str, *, only_active: bool = False) -> list[dict]:
+    if table not in LISTS:
+        raise ValueError(table)
+    where = "WHERE active" if only_active else ""
+    return rows(cur, f"SELECT * FROM {table} {where} ORDER BY {_ORDER.get(table, 'name')}")
+
+
+def get_item(cur: Cursor, table: str, item_id: int) -> dict | None:
+    if table not in LISTS:
+        raise ValueError(table)
+    return one(cur, f"SELECT * FROM {table} WHERE id = ?", [item_id])
+
+
+def find_item(cur: Cursor, table: str, name: str) -> dict | None:
+    if table not in LISTS:
+        raise ValueError(table)
+    key = "title" if table == "canned_response" else "name"
+    return one(cur, f"SELECT * FROM {table} WHERE {key} = ?", [name])
+
+
+def insert_item(cur: Cursor, table: str, values: dict[str, Any]) -> int:
+    if table not in LISTS or set(values) - set(LISTS[table]):
+        raise ValueError(f"{table}: {sorted(values)}")
+    cols = list(values)
+    return int(
+        scalar(
+            cur,
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            "RETURNING id",
+            [values[c] for c in cols],
+        )
+    )
+
+
+def update_item(cur: Cursor, table: str, item_id: int, values: dict[str, Any]) -> bool:
+    if table not in LISTS or not values or set(values) - set(LISTS[table]):
+        raise ValueError(f"{table}: {sorted(values)}")
+    sets = ", ".join(f"{k} = ?" for k in values)
+    found = cur.execute(
+        f"UPDATE {table} SET {sets} WHERE id = ? RETURNING id", [*values.values(), item_id]
+    ).fetchall()
+    return bool(found)
+
+
+def department_id(cur: Cursor, name: str) -> int | None:
+    return scalar(cur, "SELECT id FROM department WHERE name = ?", [name])
+
+
+def subject_id(cur: Cursor, name: str) -> int | None:
+    return scalar(cur, "SELECT id FROM subject WHERE name = ?", [name])
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def settings(cur: Cursor) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in cur.execute("SELECT key, value FROM setting").fetchall()}
+
+
+def set_setting(cur: Cursor, key: str, value: Any) -> None:
+    cur.execute(
+        "INSERT INTO setting (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, json.dumps(value)],
+    )

@@ -1,0 +1,264 @@
+"""Tickets, their movements (history) and discount requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from lib.store import Cursor, one, rows, scalar
+
+TICKET_FIELDS = (
+    "protocol",
+    "idempotency_key",
+    "customer_id",
+    "login_id",
+    "contract_id",
+    "subject_id",
+    "subject_description",
+    "address_origin",
+    "address",
+    "latitude",
+    "longitude",
+    "process_id",
+    "department_id",
+    "responsible_id",
+    "priority",
+    "reserved_date",
+    "best_time",
+    "origin",
+    "canned_response_id",
+    "message",
+    "pending_interaction",
+    "status",
+    "complementary_status_id",
+    "opened_at",
+    "opened_by",
+    "updated_at",
+)
+
+DISCOUNT_FIELDS = (
+    "ticket_id",
+    "contract_id",
+    "reason",
+    "reason_details",
+    "description",
+    "occurred_on",
+    "opened_at",
+    "incident_started_at",
+    "signal_returned_at",
+    "method",
+    "monthly_fee",
+    "minutes",
+    "counted_units",
+    "computed_amount",
+    "decision",
+    "opa_protocol",
+    "deadline",
+)
+
+
+def next_protocol_number(cur: Cursor) -> int:
+    return int(scalar(cur, "SELECT nextval('seq_protocol')"))
+
+
+def ticket_id_by_key(cur: Cursor, key: str) -> int | None:
+    return scalar(cur, "SELECT id FROM ticket WHERE idempotency_key = ?", [key])
+
+
+def insert_ticket(cur: Cursor, values: dict[str, Any]) -> int | None:
+    """Insert a ticket; None when its idempotency key is already taken."""
+    unknown = set(values) - set(TICKET_FIELDS)
+    if unknown:
+        raise ValueError(f"campos desconhecidos: {sorted(unknown)}")
+    cols = list(values)
+    found = cur.execute(
+        f"INSERT INTO ticket ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        "ON CONFLICT DO NOTHING RETURNING id",
+        [values[c] for c in cols],
+    ).fetchall()
+    return int(found[0][0]) if found else None
+
+
+def insert_discount(cur: Cursor, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(DISCOUNT_FIELDS)
+    if unknown:
+        raise ValueError(f"campos desconhecidos: {sorted(unknown)}")
+    cols = list(values)
+    cur.execute(
+        f"INSERT INTO discount_request ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [values[c] for c in cols],
+    )
+
+
+def insert_movement(
+    cur: Cursor,
+    *,
+    ticket_id: int,
+    at: datetime,
+    staff_id: int | None,
+    kind: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str = "",
+    from_department_id: int | None = None,
+    to_department_id: int | None = None,
+    customer_visible: bool = False,
+) -> int:
+    return int(
+        scalar(
+            cur,
+            """INSERT INTO movement (ticket_id, created_at, staff_id, kind, from_status, to_status,
+                                     from_department_id, to_department_id, note, customer_visible)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            [
+                ticket_id,
+                at,
+                staff_id,
+                kind,
+                from_status,
+                to_status,
+                from_department_id,
+                to_department_id,
+                note,
+                customer_visible,
+            ],
+        )
+    )
+
+
+_TICKET_SELECT = """
+SELECT t.*, s.name AS subject, d.name AS department, c.name AS customer, c.cpf_cnpj,
+       r.name AS responsible, o.name AS opened_by_name, l.username AS login,
+       p.name AS process, cs.name AS complementary_status, cr.title AS canned_response,
+       ct.plan, ct.monthly_fee AS contract_fee, ct.due_day
+FROM ticket t
+JOIN subject s ON s.id = t.subject_id
+JOIN department d ON d.id = t.department_id
+LEFT JOIN customer c ON c.id = t.customer_id
+LEFT JOIN staff r ON r.id = t.responsible_id
+LEFT JOIN staff o ON o.id = t.opened_by
+LEFT JOIN login l ON l.id = t.login_id
+LEFT JOIN contract ct ON ct.id = t.contract_id
+LEFT JOIN process p ON p.id = t.process_id
+LEFT JOIN complementary_status cs ON cs.id = t.complementary_status_id
+LEFT JOIN canned_response cr ON cr.id = t.canned_response_id
+"""
+
+
+def get_ticket(cur: Cursor, ticket_id: int) -> dict | None:
+    return one(cur, _TICKET_SELECT + " WHERE t.id = ?", [ticket_id])
+
+
+def get_ticket_by_protocol(cur: Cursor, protocol: str) -> dict | None:
+    return one(cur, _TICKET_SELECT + " WHERE t.protocol = ?", [protocol])
+
+
+def get_discount(cur: Cursor, ticket_id: int) -> dict | None:
+    return one(
+        cur,
+        """SELECT dr.*, ds.name AS decided_by_name, ap.name AS applied_by_name
+           FROM discount_request dr
+           LEFT JOIN staff ds ON ds.id = dr.decided_by
+           LEFT JOIN staff ap ON ap.id = dr.applied_by
+           WHERE dr.ticket_id = ?""",
+        [ticket_id],
+    )
+
+
+def update_ticket(
+    cur: Cursor, ticket_id: int, expected_status: str, changes: dict[str, Any]
+) -> bool:
+    """Conditional update: applies only while the ticket still has `expected_status`."""
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    found = cur.execute(
+        f"UPDATE ticket SET {sets} WHERE id = ? AND status = ? RETURNING id",
+        [*changes.values(), ticket_id, expected_status],
+    ).fetchall()
+    return bool(found)
+
+
+def update_discount(
+    cur: Cursor, ticket_id: int, expected_decision: str, changes: dict[str, Any]
+) -> bool:
+    """Conditional update: applies only while the request still has `expected_decision`."""
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    found = cur.execute(
+        f"UPDATE discount_request SET {sets} WHERE ticket_id = ? AND decision = ? RETURNING ticket_id",
+        [*changes.values(), ticket_id, expected_decision],
+    ).fetchall()
+    return bool(found)
+
+
+def movements(cur: Cursor, ticket_id: int) -> list[dict]:
+    """The ticket's history, newest first."""
+    return rows(
+        cur,
+        """SELECT m.id, m.created_at, m.kind, m.from_status, m.to_status, m.note,
+                  m.customer_visible, s.name AS staff, fd.name AS from_department,
+                  td.name AS to_department
+           FROM movement m
+           LEFT JOIN staff s ON s.id = m.staff_id
+           LEFT JOIN department fd ON fd.id = m.from_department_id
+           LEFT JOIN department td ON td.id = m.to_department_id
+           WHERE m.ticket_id = ?
+           ORDER BY m.created_at DESC, m.id DESC""",
+        [ticket_id],
+    )
+
+
+def last_movement(cur: Cursor, ticket_id: int, kind: str) -> dict | None:
+    return one(
+        cur,
+        """SELECT m.created_at, s.name AS staff FROM movement m
+           LEFT JOIN staff s ON s.id = m.staff_id
+           WHERE m.ticket_id = ? AND m.kind = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1""",
+        [ticket_id, kind],
+    )
+
+
+def overlapping_discounts(
+    cur: Cursor,
+    contract_id: int,
+    start: datetime,
+    end: datetime,
+    exclude_ticket_id: int | None = None,
+) -> list[dict]:
+    """Live discount requests of the contract whose period intersects [start, end].
+
+    A request still waiting for the signal counts as running until now."""
+    return rows(
+        cur,
+        """SELECT dr.ticket_id, t.protocol,
+                  least(dr.opened_at, coalesce(dr.incident_started_at, dr.opened_at)) AS start,
+                  coalesce(dr.signal_returned_at, current_timestamp) AS "end"
+           FROM discount_request dr JOIN ticket t ON t.id = dr.ticket_id
+           WHERE dr.contract_id = ?
+             AND dr.decision NOT IN ('reprovado', 'cancelado')
+             AND least(dr.opened_at, coalesce(dr.incident_started_at, dr.opened_at)) < ?
+             AND coalesce(dr.signal_returned_at, current_timestamp) > ?
+             AND dr.ticket_id IS DISTINCT FROM ?
+           ORDER BY start""",
+        [contract_id, end, start, exclude_ticket_id],
+    )
+
+
+def counts(cur: Cursor) -> dict[str, int]:
+    """Row counts for the home page."""
+    row = cur.execute(
+        """SELECT (SELECT count(*) FROM customer), (SELECT count(*) FROM contract),
+                  (SELECT count(*) FROM ticket),
+                  (SELECT count(*) FROM ticket WHERE status IN ('N', 'P', 'EP')),
+                  (SELECT count(*) FROM discount_request),
+                  (SELECT count(*) FROM discount_request WHERE decision = 'pendente'),
+                  (SELECT count(*) FROM discount_request WHERE decision = 'aguardando_retorno')"""
+    ).fetchone()
+    keys = (
+        "clientes",
+        "contratos",
+        "atendimentos",
+        "abertos",
+        "descontos",
+        "pendentes",
+        "aguardando",
+    )
+    return dict(zip(keys, (int(v) for v in row), strict=True))
