@@ -91,15 +91,7 @@ def find_item(cur: Cursor, table: str, name: str) -> dict | None:
 def insert_item(cur: Cursor, table: str, values: dict[str, Any]) -> int:
     if table not in LISTS or set(values) - set(LISTS[table]):
         raise ValueError(f"{table}: {sorted(values)}")
-    cols = list(values)
-    return int(
-        scalar(
-            cur,
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            "RETURNING id",
-            [values[c] for c in cols],
-        )
-    )
+    return _insert(cur, table, values)
 
 
 def update_item(cur: Cursor, table: str, item_id: int, values: dict[str, Any]) -> bool:
@@ -133,3 +125,30 @@ def set_setting(cur: Cursor, key: str, value: Any) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, json.dumps(value)],
     )
+
+
+# --- single-record inserts (the demo generator loads in bulk through lib.store.bulk) -----------
+
+
+def _insert(cur: Cursor, table: str, values: dict[str, Any]) -> int:
+    cols = list(values)
+    return int(
+        scalar(
+            cur,
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            "RETURNING id",
+            [values[c] for c in cols],
+        )
+    )
+
+
+def insert_customer(cur: Cursor, **values: Any) -> int:
+    return _insert(cur, "customer", values)
+
+
+def insert_contract(cur: Cursor, **values: Any) -> int:
+    return _insert(cur, "contract", values)
+
+
+def insert_login(cur: Cursor, **values: Any) -> int:
+    return _insert(cur, "login", values)

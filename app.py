@@ -1,0 +1,17 @@
+"""Router: page config, who is logged in, which pages that role sees."""
+
+import streamlit as st
+
+from ui import navigation, session
+
+st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
+
+user = session.current_user()
+if user is not None:
+    with st.sidebar:
+        st.markdown(f"**{user.name}**  \n{user.role_label} · `{user.username}`")
+        if st.button("Sair", icon=":material/logout:", key="logout"):
+            session.sign_out()
+            st.rerun()
+
+st.navigation(navigation.pages_for(user)).run()

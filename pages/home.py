@@ -1,0 +1,24 @@
+"""Home: what the store holds and where to go next."""
+
+import streamlit as st
+
+from lib import fmt, services
+from lib.auth import Perm
+from ui import session
+
+user = session.require(Perm.READ_TICKETS)
+st.title("Desconto em Fatura")
+st.write(
+    f"Olá, {user.name.split()[0]}. O desconto em fatura é concedido **somente quando o cliente "
+    "pede**, por um dos cinco motivos do procedimento; o sistema calcula o período e o valor."
+)
+counts = services.home_counts(session.store(), user)
+cols = st.columns(4)
+cols[0].metric("Clientes", fmt.number(counts["clientes"], 0))
+cols[1].metric("Contratos", fmt.number(counts["contratos"], 0))
+cols[2].metric("Atendimentos", fmt.number(counts["atendimentos"], 0))
+cols[3].metric("Atendimentos abertos", fmt.number(counts["abertos"], 0))
+cols = st.columns(4)
+cols[0].metric("Pedidos de desconto", fmt.number(counts["descontos"], 0))
+cols[1].metric("Aguardando decisão", fmt.number(counts["pendentes"], 0))
+cols[2].metric("Aguardando retorno do sinal", fmt.number(counts["aguardando"], 0))

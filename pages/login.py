@@ -1,0 +1,73 @@
+"""Login: user and password (argon2, lockout in lib.auth), optional single sign-on."""
+
+import streamlit as st
+
+from lib.auth import LoginRefused, login
+from lib.domain import PermissionDenied, now
+from lib.users import has_users, user_for_sso
+from ui import session
+
+store = session.store()
+st.title("💸 Desconto em Fatura")
+st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
+
+if not has_users(store):
+    st.warning(
+        "Nenhum usuário cadastrado ainda. No servidor, na pasta do projeto, crie o primeiro "
+        "supervisor com o comando abaixo e depois entre com ele:"
+    )
+    st.code(
+        '.venv/bin/python -m lib.admin create-supervisor --username SEU_USUARIO --name "Seu Nome"'
+    )
+    st.stop()
+
+
+def _submit() -> None:
+    try:
+        user = login(
+            store,
+            st.session_state.get("login_user", ""),
+            st.session_state.get("login_password", ""),
+            now(),
+        )
+    except LoginRefused as exc:
+        st.session_state["login_error"] = str(exc)
+    else:
+        st.session_state.pop("login_error", None)
+        session.sign_in(user)
+    st.session_state["login_password"] = ""
+
+
+left, _ = st.columns([1, 2])
+with left:
+    with st.form("login"):
+        st.text_input("Usuário", key="login_user", autocomplete="username")
+        st.text_input(
+            "Senha", type="password", key="login_password", autocomplete="current-password"
+        )
+        st.form_submit_button("Entrar", type="primary", on_click=_submit, width="stretch")
+    if error := st.session_state.get("login_error"):
+        st.error(error)
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+if _sso_configured():
+    with left:
+        st.divider()
+        if st.user.is_logged_in:
+            try:
+                session.sign_in(user_for_sso(store, st.user.get("email")))
+                st.rerun()
+            except PermissionDenied as exc:
+                st.error(str(exc))
+                st.button("Sair da conta do provedor", on_click=st.logout)
+        else:
+            st.button(
+                "Entrar com a conta da empresa (SSO)", on_click=st.login, icon=":material/key:"
+            )

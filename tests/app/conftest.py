@@ -1,0 +1,44 @@
+"""AppTest through app.py on a temporary store holding the small test world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import PASSWORD
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def app_env(world, monkeypatch):
+    monkeypatch.setenv("DESCONTO_DB", world.store.path)
+    monkeypatch.setenv("DESCONTO_DEMO", "0")
+    return world
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def login(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="login_user").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button(key="FormSubmitter:login-Entrar").click().run()
+    return at
+
+
+@pytest.fixture
+def logged_in(app_env):
+    """`logged_in("financeiro")` gives an AppTest already past the login page."""
+
+    def make(role: str) -> AppTest:
+        at = new_app().run()
+        login(at, role)
+        assert not at.exception, at.exception
+        assert at.session_state["user_id"] == app_env.user(role).id
+        return at
+
+    return make

@@ -1,0 +1,67 @@
+"""Which pages each role sees. app.py builds st.navigation from this, before and after login.
+
+Every page has a pt-BR `url_path` that differs from its file name. Besides giving staff readable
+addresses (/desconto, /atendimentos), this keeps AppTest honest: with a `pages/` folder, AppTest
+1.67 resolves a rerun whose page hash matches a file's own name straight to that file and skips
+app.py (and with it the login check and the navigation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.auth import Perm, User, can
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    url_path: str
+    title: str
+    icon: str
+    section: str
+    permission: str
+    default: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(
+            self.path,
+            title=self.title,
+            icon=self.icon,
+            url_path=self.url_path,
+            default=self.default,
+        )
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "pages/home.py",
+        "inicio",
+        "Início",
+        ":material/home:",
+        "Atendimento",
+        Perm.READ_TICKETS,
+        True,
+    ),
+]
+
+LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
+
+
+def visible_pages(user: User | None) -> list[PageSpec]:
+    """Before login, only the login page; after, the pages the user's role may open."""
+    if user is None:
+        return [LOGIN_PAGE]
+    return [spec for spec in PAGES if can(user, spec.permission)]
+
+
+def pages_for(user: User | None) -> dict[str, list] | list:
+    specs = visible_pages(user)
+    if user is None:
+        return [spec.page() for spec in specs]
+    sections: dict[str, list] = {}
+    for spec in specs:
+        sections.setdefault(spec.section, []).append(spec.page())
+    return sections
