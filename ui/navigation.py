@@ -45,6 +45,14 @@ PAGES: list[PageSpec] = [
         Perm.READ_TICKETS,
         True,
     ),
+    PageSpec(
+        "pages/charts.py",
+        "graficos",
+        "Gráficos",
+        ":material/bar_chart:",
+        "Gestão",
+        Perm.VIEW_CHARTS,
+    ),
 ]
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)

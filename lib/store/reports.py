@@ -1,0 +1,226 @@
+"""Aggregations for the supervisor's charts page.
+
+Every query returns only the rows a chart draws. One page rerun joins discount_request with
+ticket once: `build_facts` copies the filtered discount rows of the chosen period and of the
+period before it into a connection-local TEMP table (a cursor is its own connection, so two
+sessions never see each other's table), and each chart then aggregates that small table.
+Nothing here loads a whole table into Python.
+
+"Time to assume" uses ticket.assumed_at, which the `assume` use-case sets once, at the first
+'assumir' movement, so it equals that movement's time without scanning the movement table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from lib.store import Cursor, rows
+
+FACTS = "report_facts"
+
+# Decisions that count as approved, and the ones that count as decided.
+APPROVED = ("aprovado", "aplicado")
+DECIDED = ("aprovado", "aplicado", "reprovado")
+OPEN_DECISIONS = ("aguardando_retorno", "pendente", "aprovado")
+
+PLACE_COLUMNS = {"neighbourhood": "neighbourhood", "cto_box": "cto_box"}
+
+
+def build_facts(
+    cur: Cursor,
+    *,
+    previous_start: datetime,
+    start: datetime,
+    end: datetime,
+    reasons: list[int] | None,
+    department_id: int | None,
+    method: str | None,
+) -> int:
+    """Fill the TEMP table with the discount requests opened in [previous_start, end) that
+    match the filters; `is_current` marks those opened in [start, end). Returns its row count."""
+    where = ["t.opened_at >= $previous_start", "t.opened_at < $end"]
+    params: dict[str, Any] = {"previous_start": previous_start, "end": end, "start": start}
+    if reasons:
+        where.append("list_contains($reasons, d.reason)")
+        params["reasons"] = [int(r) for r in reasons]
+    if department_id is not None:
+        where.append("t.department_id = $department_id")
+        params["department_id"] = int(department_id)
+    if method:
+        where.append("d.method = $method")
+        params["method"] = method
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {FACTS} AS
+            SELECT d.ticket_id, d.reason, d.decision, d.minutes, d.approved_amount, d.deadline,
+                   d.applied_at, t.opened_at, t.assumed_at, t.department_id, t.status,
+                   t.customer_id, t.login_id, t.opened_at >= $start AS is_current
+            FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
+            WHERE {" AND ".join(where)}""",
+        params,
+    )
+    return int(cur.execute(f"SELECT count(*) FROM {FACTS}").fetchall()[0][0])
+
+
+def drop_facts(cur: Cursor) -> None:
+    cur.execute(f"DROP TABLE IF EXISTS {FACTS}")
+
+
+def _selected(reason: int | None) -> tuple[str, dict[str, Any]]:
+    if reason is None:
+        return "", {}
+    return " AND reason = $selected", {"selected": int(reason)}
+
+
+def headline(cur: Cursor, selected: int | None, today: date, near_days: int) -> list[dict]:
+    """One row per period (is_current false/true): the headline figures. Money stays DECIMAL."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT is_current,
+                   count(*) AS requests,
+                   coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
+                       AS approved_total,
+                   count(*) FILTER (WHERE decision IN {APPROVED}) AS approved,
+                   count(*) FILTER (WHERE decision IN {DECIDED}) AS decided,
+                   median(epoch(assumed_at - opened_at)) AS assume_seconds,
+                   median(epoch(applied_at - opened_at)) AS apply_seconds,
+                   count(*) FILTER (WHERE decision IN {OPEN_DECISIONS}
+                                    AND deadline < $today) AS past_deadline,
+                   count(*) FILTER (WHERE decision IN {OPEN_DECISIONS} AND deadline >= $today
+                                    AND deadline <= $today + $near_days::INTEGER) AS near_deadline
+            FROM {FACTS} WHERE TRUE{extra}
+            GROUP BY is_current""",
+        {"today": today, "near_days": near_days, **params},
+    )
+
+
+def by_reason(cur: Cursor) -> list[dict]:
+    """Count and approved R$ per reason in the chosen period (never cross-filtered: it is the
+    chart the selection is made on)."""
+    return rows(
+        cur,
+        f"""SELECT reason, count(*) AS requests,
+                   coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
+                       AS approved_total
+            FROM {FACTS} WHERE is_current GROUP BY reason ORDER BY reason""",
+    )
+
+
+def monthly(cur: Cursor, selected: int | None) -> list[dict]:
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT CAST(date_trunc('month', opened_at) AS DATE) AS month, reason,
+                   count(*) AS requests,
+                   coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
+                       AS approved_total
+            FROM {FACTS} WHERE is_current{extra}
+            GROUP BY ALL ORDER BY month, reason""",
+        params,
+    )
+
+
+def durations(cur: Cursor, selected: int | None) -> list[dict]:
+    """Outage minutes per reason as box-plot statistics (5th, 25th, 50th, 75th, 95th pct)."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT reason, count(*) AS requests,
+                   quantile_cont(minutes, 0.05) AS p05, quantile_cont(minutes, 0.25) AS p25,
+                   quantile_cont(minutes, 0.50) AS p50, quantile_cont(minutes, 0.75) AS p75,
+                   quantile_cont(minutes, 0.95) AS p95
+            FROM {FACTS} WHERE is_current AND minutes IS NOT NULL{extra}
+            GROUP BY reason ORDER BY reason""",
+        params,
+    )
+
+
+def handling_times(cur: Cursor, selected: int | None) -> list[dict]:
+    """Per month of opening: median and 90th percentile, in hours, of opening -> assumed and
+    opening -> applied."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""WITH f AS (
+                SELECT CAST(date_trunc('month', opened_at) AS DATE) AS month,
+                       epoch(assumed_at - opened_at) / 3600.0 AS assume_h,
+                       epoch(applied_at - opened_at) / 3600.0 AS apply_h
+                FROM {FACTS} WHERE is_current{extra})
+            SELECT month, 'assumir' AS measure, count(assume_h) AS n,
+                   quantile_cont(assume_h, 0.5) AS p50, quantile_cont(assume_h, 0.9) AS p90
+            FROM f WHERE assume_h IS NOT NULL GROUP BY month
+            UNION ALL
+            SELECT month, 'aplicar', count(apply_h),
+                   quantile_cont(apply_h, 0.5), quantile_cont(apply_h, 0.9)
+            FROM f WHERE apply_h IS NOT NULL GROUP BY month
+            ORDER BY month, measure""",
+        params,
+    )
+
+
+def top_places(cur: Cursor, selected: int | None, by: str, limit: int) -> list[dict]:
+    """The neighbourhoods or CTO boxes (of the discount ticket's login) with the most distinct
+    discounted customers."""
+    column = PLACE_COLUMNS[by]  # whitelisted identifier
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT coalesce(l.{column}, '(sem informação)') AS place,
+                   count(DISTINCT f.customer_id) AS customers, count(*) AS requests,
+                   coalesce(sum(f.approved_amount) FILTER (WHERE f.decision IN {APPROVED}), 0)
+                       AS approved_total
+            FROM {FACTS} f LEFT JOIN login l ON l.id = f.login_id
+            WHERE f.is_current{extra}
+            GROUP BY ALL ORDER BY customers DESC, requests DESC, place LIMIT $limit""",
+        {"limit": int(limit), **params},
+    )
+
+
+def decisions(cur: Cursor, selected: int | None) -> list[dict]:
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT reason, decision, count(*) AS requests
+            FROM {FACTS} WHERE is_current{extra}
+            GROUP BY ALL ORDER BY reason, decision""",
+        params,
+    )
+
+
+def tickets_by_department(
+    cur: Cursor, *, start: datetime, end: datetime, department_id: int | None
+) -> list[dict]:
+    """All tickets (any subject) opened in the period, by department and status."""
+    where = ["t.opened_at >= $start", "t.opened_at < $end"]
+    params: dict[str, Any] = {"start": start, "end": end}
+    if department_id is not None:
+        where.append("t.department_id = $department_id")
+        params["department_id"] = int(department_id)
+    return rows(
+        cur,
+        f"""WITH g AS (SELECT department_id, status, count(*) AS tickets FROM ticket t
+                       WHERE {" AND ".join(where)} GROUP BY ALL)
+            SELECT coalesce(dp.name, '?') AS department, g.status, g.tickets
+            FROM g LEFT JOIN department dp ON dp.id = g.department_id
+            ORDER BY department, g.status""",
+        params,
+    )
+
+
+def discount_tickets_by_department(cur: Cursor, selected: int | None) -> list[dict]:
+    """The discount tickets of the filtered facts, by department and status."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""WITH g AS (SELECT department_id, status, count(*) AS tickets FROM {FACTS}
+                       WHERE is_current{extra} GROUP BY ALL)
+            SELECT coalesce(dp.name, '?') AS department, g.status, g.tickets
+            FROM g LEFT JOIN department dp ON dp.id = g.department_id
+            ORDER BY department, g.status""",
+        params,
+    )
+
+
+def departments(cur: Cursor) -> list[dict]:
+    return rows(cur, "SELECT id, name FROM department ORDER BY name")
