@@ -116,7 +116,7 @@ def _metric_x(metric: str, *, stack=True, axis_title: str | None = None):
     return alt.X(
         f"{metric}:Q",
         title=axis_title or METRICS[metric],
-        axis=alt.Axis(format=fmt_),
+        axis=alt.Axis(format=fmt_, tickCount=5),
         stack=stack,
     )
 
@@ -172,7 +172,9 @@ def monthly_chart(df: pd.DataFrame, months: list[str], metric: str = "requests")
         .mark_bar()
         .encode(
             x=alt.X("month:O", title="Mês de abertura", sort=months, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"sum({metric}):Q", title=METRICS[metric], axis=alt.Axis(format=fmt_)),
+            y=alt.Y(
+                f"sum({metric}):Q", title=METRICS[metric], axis=alt.Axis(format=fmt_, tickCount=5)
+            ),
             color=_reason_colour(),
             order=alt.Order("reason:Q"),
             tooltip=[
@@ -238,7 +240,7 @@ def durations_chart(df: pd.DataFrame) -> alt.Chart:
         ],
     )
     whiskers = base.mark_rule().encode(
-        x=alt.X("p05:Q", title="Duração da interrupção (horas)", axis=alt.Axis(format=",.0f")),
+        x=alt.X("p05:Q", title="Duração da interrupção (horas)", axis=alt.Axis(format=",.1~f")),
         x2="p95:Q",
         color=_reason_colour(legend=False),
     )
@@ -260,7 +262,7 @@ def handling_chart(df: pd.DataFrame, months: list[str]) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("month:O", title="Mês de abertura", sort=months, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("hours:Q", title="Horas desde a abertura", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("hours:Q", title="Horas desde a abertura", axis=alt.Axis(format=",.1~f")),
             color=alt.Color(
                 "measure:N",
                 title="Etapa",

@@ -1,7 +1,7 @@
 """A small store whose chart figures are known exactly, built through the use-cases.
 
 Today is 2026-11-30; the period under test is September–November 2026 (91 days), so the
-previous period is 2026-06-30 to 2026-08-31.
+previous period is 2026-06-02 to 2026-08-31.
 
 Current period (opened in Sep–Nov 2026), all 100.00-fee contract unless said:
   A  reason 3, Maria (99.90), opened 2026-11-10 09:00, signal back after 5 h 40 min -> 0.79;
@@ -14,7 +14,7 @@ Current period (opened in Sep–Nov 2026), all 100.00-fee contract unless said:
      assumed 6 h after opening, approved (not applied).                         -> aprovado
   E  reason 1, João login 1 (100.00), opened 2026-09-01 10:00 (occurred 2026-09-01), 1 h outage
      -> 0.14; never assumed: pending, deadline 2026-11-30 (past? no: due today -> near).
-Previous period (Jun 30–Aug 31 2026):
+Previous period (Jun 2–Aug 31 2026):
   P  reason 3, Maria, opened 2026-08-10 09:00, 3 h outage -> 0.42; assumed 10 h after,
      approved and applied 100 h after opening.                                  -> aplicado
   Q  reason 2, João login 1, opened 2026-07-15 09:00 (occurred 2026-07-15), 1 h -> 0.14;

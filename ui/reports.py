@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import reports
+from lib import config, reports
 from lib.auth import User
 from ui import session
 
@@ -21,10 +21,10 @@ TTL_SECONDS = 60
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner="Calculando os gráficos…", max_entries=64)
 def _charts_page(
-    filters: reports.Filters, today: date, _user: User, user_id: int
+    filters: reports.Filters, today: date, _user: User, user_id: int, db_path: str
 ) -> reports.ChartsData:
     return reports.charts_page(session.store(), _user, filters, today=today)
 
 
 def charts_page(filters: reports.Filters, user: User, today: date) -> reports.ChartsData:
-    return _charts_page(filters, today, user, user.id)
+    return _charts_page(filters, today, user, user.id, config.db_path())

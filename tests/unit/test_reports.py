@@ -1,0 +1,153 @@
+"""The charts page's use-cases on a small store whose totals are known (tests/report_fixture)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lib import reports
+from lib.domain import DomainError, PermissionDenied
+from lib.store import scalar
+from tests.report_fixture import END, START, TODAY, build_report_world
+
+
+@pytest.fixture
+def rw(world):
+    build_report_world(world)
+    return world
+
+
+def page(w, **kw):
+    return reports.charts_page(w.store, w.supervisor, reports.Filters(START, END, **kw), TODAY)
+
+
+def figures(data) -> dict[str, tuple]:
+    return {f.key: (f.value, f.previous) for f in data.headline}
+
+
+def test_headline_figures_and_previous_period(rw):
+    got = figures(page(rw))
+    assert got["approved_total"] == (Decimal("6.07"), Decimal("0.42"))
+    assert got["requests"] == (5, 2)
+    assert got["approval_rate"] == (0.75, 1.0)
+    assert got["assume_minutes"] == (180.0, 600.0)
+    assert got["apply_minutes"] == (2280.0, 6000.0)
+    assert got["deadline_risk"] == (1, 1)
+    assert got["past_deadline"] == (0, 1)
+
+
+def test_headline_texts_are_pt_br(rw):
+    by = {f.key: f for f in page(rw).headline}
+    assert by["approved_total"].text == "R$\xa06,07"
+    assert by["approved_total"].delta == "+R$\xa05,65"
+    assert by["approval_rate"].text == "75%"
+    assert by["approval_rate"].delta == "−25 p.p."
+    assert by["assume_minutes"].text == "3 h" and by["assume_minutes"].delta == "−7 h"
+    assert by["apply_minutes"].text == "1 d 14 h"
+    assert by["requests"].previous_text == "2"
+
+
+def test_chart_frames(rw):
+    data = page(rw)
+    by_reason = data.by_reason.set_index("reason")
+    assert list(by_reason.index) == [1, 2, 3, 4, 5]  # every reason, even with no request
+    assert by_reason["requests"].tolist() == [2, 1, 2, 0, 0]
+    assert by_reason["approved_total"].tolist() == pytest.approx([0, 0.28, 5.79, 0, 0])
+    monthly = {(r.month, r.reason): r.requests for r in data.monthly.itertuples()}
+    assert monthly == {
+        ("set./2026", 1): 1,
+        ("set./2026", 2): 1,
+        ("out./2026", 1): 1,
+        ("nov./2026", 3): 2,
+    }
+    assert data.months == ["set./2026", "out./2026", "nov./2026"]
+    depts = {(r.department, r.status_label): r.tickets for r in data.departments.itertuples()}
+    assert depts == {
+        ("FINANCEIRO", "Em progresso"): 1,
+        ("FINANCEIRO", "Novo"): 1,
+        ("FINANCEIRO", "Solucionado"): 3,
+    }
+    assert data.departments_scope == "todos"
+    dur = data.durations.set_index("reason")
+    assert dur.loc[3, "p50"] == pytest.approx((340 + 600) / 2 / 60, abs=0.01)
+    assert dur.loc[2, ["p05", "p95"]].tolist() == [2.0, 2.0]
+    handling = {(r.month, r.measure): (r.n, r.p50_hours) for r in data.handling.itertuples()}
+    assert handling[("nov./2026", "Abertura → aplicado")] == (2, 38.0)
+    assert handling[("nov./2026", "Abertura → assumido")] == (2, 3.0)
+    assert handling[("set./2026", "Abertura → assumido")] == (1, 6.0)
+    places = {r.place: (r.customers, r.requests) for r in data.places.itertuples()}
+    assert places == {"Taquaral": (1, 3), "Centro": (1, 2)}
+    decisions = {(r.reason, r.decision): r.requests for r in data.decisions.itertuples()}
+    assert decisions == {
+        (1, "reprovado"): 1,
+        (1, "pendente"): 1,
+        (2, "aprovado"): 1,
+        (3, "aplicado"): 2,
+    }
+
+
+def test_places_by_cto_box(rw):
+    places = page(rw, place_by="cto_box").places
+    assert dict(zip(places.place, places.customers, strict=True)) == {
+        "CTO-CEN-001": 1,
+        "CTO-TAQ-003": 1,
+        "CTO-TAQ-004": 1,
+    }
+
+
+def test_clicked_reason_filters_the_other_charts_not_the_reason_chart(rw):
+    data = page(rw, selected_reason=3)
+    assert data.by_reason["requests"].sum() == 5
+    assert set(data.monthly.reason) == {3}
+    assert set(data.decisions.reason) == {3}
+    assert figures(data)["requests"] == (2, 1)
+    assert figures(data)["approved_total"] == (Decimal("5.79"), Decimal("0.42"))
+    assert data.departments_scope == "descontos"
+    assert data.departments.tickets.sum() == 2
+
+
+def test_reason_method_and_department_filters(rw):
+    assert figures(page(rw, reasons=(1, 2)))["requests"] == (3, 1)
+    assert figures(page(rw, method="dia_4h"))["requests"] == (0, 0)
+    assert figures(page(rw, method="anatel_minuto"))["requests"] == (5, 2)
+    with rw.store.read() as cur:
+        suporte = scalar(cur, "SELECT id FROM department WHERE name = 'SUPORTE'")
+    data = page(rw, department_id=suporte)
+    assert figures(data)["requests"] == (0, 0)
+    assert data.departments.empty
+
+
+def test_empty_period_gives_zeros_and_no_rows(rw):
+    data = reports.charts_page(
+        rw.store, rw.supervisor, reports.Filters(date(2020, 1, 1), date(2020, 1, 31)), TODAY
+    )
+    got = figures(data)
+    assert got["requests"] == (0, 0) and got["approval_rate"] == (None, None)
+    assert data.monthly.empty and data.durations.empty and data.places.empty
+    assert data.by_reason["requests"].sum() == 0
+
+
+def test_only_supervisors_see_charts(rw):
+    for user in (rw.atendente, rw.financeiro):
+        with pytest.raises(PermissionDenied):
+            reports.charts_page(rw.store, user, reports.Filters(START, END), TODAY)
+        with pytest.raises(PermissionDenied):
+            reports.filter_options(rw.store, user)
+
+
+def test_bad_filters_are_refused(rw):
+    with pytest.raises(DomainError):
+        page(rw, place_by="rua; DROP TABLE ticket")
+    with pytest.raises(DomainError):
+        page(rw, method="inexistente")
+    with pytest.raises(DomainError):
+        reports.charts_page(rw.store, rw.supervisor, reports.Filters(END, START), TODAY)
+
+
+def test_default_period_is_the_last_twelve_months():
+    assert reports.default_period(date(2026, 11, 30)) == (date(2025, 12, 1), date(2026, 11, 30))
+    assert reports.default_period(date(2026, 1, 15)) == (date(2025, 2, 1), date(2026, 1, 15))
+    f = reports.Filters(date(2026, 9, 1), date(2026, 11, 30))
+    assert f.previous() == (date(2026, 6, 2), date(2026, 8, 31))
