@@ -24,6 +24,10 @@ APPROVED = ("aprovado", "aplicado")
 DECIDED = ("aprovado", "aplicado", "reprovado")
 OPEN_DECISIONS = ("aguardando_retorno", "pendente", "aprovado")
 
+# Month of opening in São Paulo, from a fixed UTC-3 offset: Brazil has had no daylight saving
+# since 2019, and plain arithmetic is ~5x faster than an ICU time-zone conversion per row.
+SAO_PAULO_OFFSET_US = -3 * 3600 * 1_000_000
+
 PLACE_COLUMNS = {"neighbourhood": "neighbourhood", "cto_box": "cto_box"}
 
 
@@ -38,9 +42,19 @@ def build_facts(
     method: str | None,
 ) -> int:
     """Fill the TEMP table with the discount requests opened in [previous_start, end) that
-    match the filters; `is_current` marks those opened in [start, end). Returns its row count."""
-    where = ["t.opened_at >= $previous_start", "t.opened_at < $end"]
-    params: dict[str, Any] = {"previous_start": previous_start, "end": end, "start": start}
+    match the filters; `is_current` marks those opened in [start, end). Returns its row count.
+
+    A request belongs to the period of its "Hora da abertura do chamado" (discount_request.
+    opened_at, never after the ticket's own opened_at): filtering the small discount table
+    first lets DuckDB build the join's hash table on it and skip the ticket table's row groups
+    outside the matching ids, instead of hashing every ticket of the period."""
+    where = ["d.opened_at >= $previous_start", "d.opened_at < $end"]
+    params: dict[str, Any] = {
+        "previous_start": previous_start,
+        "end": end,
+        "start": start,
+        "offset_us": SAO_PAULO_OFFSET_US,
+    }
     if reasons:
         where.append("list_contains($reasons, d.reason)")
         params["reasons"] = [int(r) for r in reasons]
@@ -53,8 +67,12 @@ def build_facts(
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE {FACTS} AS
             SELECT d.ticket_id, d.reason, d.decision, d.minutes, d.approved_amount, d.deadline,
-                   d.applied_at, t.opened_at, t.assumed_at, t.department_id, t.status,
-                   t.customer_id, t.login_id, t.opened_at >= $start AS is_current
+                   t.department_id, t.status, t.customer_id, t.login_id,
+                   CAST(date_trunc('month', make_timestamp(epoch_us(d.opened_at) + $offset_us))
+                        AS DATE) AS month,
+                   (epoch_us(t.assumed_at) - epoch_us(t.opened_at)) / 1e6 AS assume_s,
+                   (epoch_us(d.applied_at) - epoch_us(t.opened_at)) / 1e6 AS apply_s,
+                   d.opened_at >= $start AS is_current
             FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
             WHERE {" AND ".join(where)}""",
         params,
@@ -83,8 +101,8 @@ def headline(cur: Cursor, selected: int | None, today: date, near_days: int) -> 
                        AS approved_total,
                    count(*) FILTER (WHERE decision IN {APPROVED}) AS approved,
                    count(*) FILTER (WHERE decision IN {DECIDED}) AS decided,
-                   median(epoch(assumed_at - opened_at)) AS assume_seconds,
-                   median(epoch(applied_at - opened_at)) AS apply_seconds,
+                   median(assume_s) AS assume_seconds,
+                   median(apply_s) AS apply_seconds,
                    count(*) FILTER (WHERE decision IN {OPEN_DECISIONS}
                                     AND deadline < $today) AS past_deadline,
                    count(*) FILTER (WHERE decision IN {OPEN_DECISIONS} AND deadline >= $today
@@ -111,7 +129,7 @@ def monthly(cur: Cursor, selected: int | None) -> list[dict]:
     extra, params = _selected(selected)
     return rows(
         cur,
-        f"""SELECT CAST(date_trunc('month', opened_at) AS DATE) AS month, reason,
+        f"""SELECT month, reason,
                    count(*) AS requests,
                    coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
                        AS approved_total
@@ -143,9 +161,7 @@ def handling_times(cur: Cursor, selected: int | None) -> list[dict]:
     return rows(
         cur,
         f"""WITH f AS (
-                SELECT CAST(date_trunc('month', opened_at) AS DATE) AS month,
-                       epoch(assumed_at - opened_at) / 3600.0 AS assume_h,
-                       epoch(applied_at - opened_at) / 3600.0 AS apply_h
+                SELECT month, assume_s / 3600.0 AS assume_h, apply_s / 3600.0 AS apply_h
                 FROM {FACTS} WHERE is_current{extra})
             SELECT month, 'assumir' AS measure, count(assume_h) AS n,
                    quantile_cont(assume_h, 0.5) AS p50, quantile_cont(assume_h, 0.9) AS p90
