@@ -111,12 +111,17 @@ def _finish(chart: alt.Chart | alt.LayerChart, title: str, subtitle: str = "") -
     )
 
 
+def _metric_axis(metric: str) -> alt.Axis:
+    if metric == "approved_total":
+        return alt.Axis(format=MONEY, tickCount=5)
+    return alt.Axis(format=COUNT, tickCount=5, tickMinStep=1)
+
+
 def _metric_x(metric: str, *, stack=True, axis_title: str | None = None):
-    fmt_ = MONEY if metric == "approved_total" else COUNT
     return alt.X(
         f"{metric}:Q",
         title=axis_title or METRICS[metric],
-        axis=alt.Axis(format=fmt_, tickCount=5),
+        axis=_metric_axis(metric),
         stack=stack,
     )
 
@@ -126,7 +131,7 @@ def _reason_colour(legend: bool = True) -> alt.Color:
         "reason_label:N",
         title="Motivo",
         scale=REASON_SCALE,
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320) if legend else None,
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=320) if legend else None,
     )
 
 
@@ -155,7 +160,7 @@ def reasons_chart(df: pd.DataFrame, metric: str = "requests") -> alt.Chart:
             ],
         )
         .add_params(pick)
-        .properties(height=220)
+        .properties(height=260)
     )
     return _finish(
         chart,
@@ -166,15 +171,18 @@ def reasons_chart(df: pd.DataFrame, metric: str = "requests") -> alt.Chart:
 
 def monthly_chart(df: pd.DataFrame, months: list[str], metric: str = "requests") -> alt.Chart:
     """The monthly trend, stacked by reason."""
-    fmt_ = MONEY if metric == "approved_total" else COUNT
     chart = (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="Mês de abertura", sort=months, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                f"sum({metric}):Q", title=METRICS[metric], axis=alt.Axis(format=fmt_, tickCount=5)
+            x=alt.X(
+                "month:O",
+                title="Mês de abertura",
+                sort=months,
+                scale=alt.Scale(domain=months),  # every month of the period, even empty ones
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
             ),
+            y=alt.Y(f"sum({metric}):Q", title=METRICS[metric], axis=_metric_axis(metric)),
             color=_reason_colour(),
             order=alt.Order("reason:Q"),
             tooltip=[
@@ -184,7 +192,7 @@ def monthly_chart(df: pd.DataFrame, months: list[str], metric: str = "requests")
                 alt.Tooltip("approved_total:Q", title="Valor aprovado", format=MONEY),
             ],
         )
-        .properties(height=300)
+        .properties(height=420)  # the legend takes ~110 px of it
     )
     return _finish(chart, "Tendência mensal por motivo")
 
@@ -196,7 +204,7 @@ def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("department:N", title=None, sort="-x"),
-            x=alt.X("sum(tickets):Q", title="Atendimentos", axis=alt.Axis(format=COUNT)),
+            x=alt.X("sum(tickets):Q", title="Atendimentos", axis=_metric_axis("requests")),
             color=alt.Color(
                 "status_label:N",
                 title="Status",
@@ -247,7 +255,7 @@ def durations_chart(df: pd.DataFrame) -> alt.Chart:
     box = base.mark_bar(size=16).encode(x="p25:Q", x2="p75:Q", color=_reason_colour(legend=False))
     median = base.mark_tick(color="black", size=16, thickness=2).encode(x="p50:Q")
     return _finish(
-        alt.layer(whiskers, box, median).properties(height=220),
+        alt.layer(whiskers, box, median).properties(height=260),
         "Duração das interrupções por motivo",
         "Caixa: metade central (25% a 75%); linha: 5% a 95%; traço: mediana.",
     )
@@ -261,7 +269,13 @@ def handling_chart(df: pd.DataFrame, months: list[str]) -> alt.Chart:
         .transform_calculate(stat="datum.stat_key === 'p50_hours' ? 'Mediana' : '90% dos pedidos'")
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:O", title="Mês de abertura", sort=months, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "month:O",
+                title="Mês de abertura",
+                sort=months,
+                scale=alt.Scale(domain=months),  # every month of the period, even empty ones
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            ),
             y=alt.Y("hours:Q", title="Horas desde a abertura", axis=alt.Axis(format=",.1~f")),
             color=alt.Color(
                 "measure:N",
@@ -295,7 +309,7 @@ def places_chart(df: pd.DataFrame, place_label: str) -> alt.Chart:
         .mark_bar(color="#4e79a7")
         .encode(
             y=alt.Y("place:N", title=None, sort="-x"),
-            x=alt.X("customers:Q", title="Clientes com desconto", axis=alt.Axis(format=COUNT)),
+            x=alt.X("customers:Q", title="Clientes com desconto", axis=_metric_axis("requests")),
             tooltip=[
                 alt.Tooltip("place:N", title=place_label),
                 alt.Tooltip("customers:Q", title="Clientes", format=COUNT),
@@ -340,7 +354,7 @@ def decisions_chart(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("requests:Q", title="Pedidos", format=COUNT),
             ],
         )
-        .properties(height=220)
+        .properties(height=260)
     )
     return _finish(chart, "Aprovação e reprovação por motivo")
 

@@ -91,8 +91,8 @@ if selected is not None:
     )
 
 st.subheader("Números do período")
-metric_cols = st.columns(len(data.headline))
-for col, figure in zip(metric_cols, data.headline, strict=True):
+metric_cols = [*st.columns(4), *st.columns(4)]
+for col, figure in zip(metric_cols, data.headline, strict=False):
     col.metric(
         figure.label,
         figure.text,
