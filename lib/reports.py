@@ -15,7 +15,16 @@ import pandas as pd
 from lib import fmt
 from lib.auth import Perm, User, require
 from lib.discount import METHODS
-from lib.domain import DECISION_LABELS, REASONS, STATUS_LABELS, TZ, Decision, DomainError, Status
+from lib.domain import (
+    DECISION_LABELS,
+    REASONS,
+    STATUS_LABELS,
+    TZ,
+    Decision,
+    DomainError,
+    StaleState,
+    Status,
+)
 from lib.domain import now as clock_now
 from lib.store import Store
 from lib.store import reports as rs
@@ -147,6 +156,7 @@ def charts_page(
         raise DomainError("Método de cálculo desconhecido.")
     previous_start, start, end = filters.bounds()
     selected = filters.selected_reason
+    refresh_facts(store)
     with store.read() as cur:
         rs.build_facts(
             cur,
@@ -188,6 +198,17 @@ def charts_page(
         decisions=_decisions(decisions),
         months=months,
     )
+
+
+def refresh_facts(store: Store) -> int:
+    """Re-derive the report rows of the tickets changed since the last refresh (all of them
+    the first time). Two sessions refreshing at once conflict; the loser's work was done by
+    the winner, so it goes on reading."""
+    try:
+        with store.transaction() as cur:
+            return rs.refresh(cur)
+    except StaleState:
+        return 0
 
 
 # --- shaping the rows into what the charts draw -------------------------------------------

@@ -1,10 +1,10 @@
 """Aggregations for the supervisor's charts page.
 
-Every query returns only the rows a chart draws. One page rerun joins discount_request with
-ticket once: `build_facts` copies the filtered discount rows of the chosen period and of the
-period before it into a connection-local TEMP table (a cursor is its own connection, so two
-sessions never see each other's table), and each chart then aggregates that small table.
-Nothing here loads a whole table into Python.
+Every query returns only the rows a chart draws; nothing here loads a whole table into Python.
+The charts read `report_discount` (migration 030), one row per discount request with the
+ticket fields they need, kept up to date by `refresh` (only the tickets changed since the last
+refresh are re-derived), so a page rerun joins nothing large: `build_facts` defines a
+cursor-local view of the filtered rows and each chart aggregates it.
 
 "Time to assume" uses ticket.assumed_at, which the `assume` use-case sets once, at the first
 'assumir' movement, so it equals that movement's time without scanning the movement table.
@@ -12,6 +12,7 @@ Nothing here loads a whole table into Python.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +29,72 @@ OPEN_DECISIONS = ("aguardando_retorno", "pendente", "aprovado")
 # since 2019, and plain arithmetic is ~5x faster than an ICU time-zone conversion per row.
 SAO_PAULO_OFFSET_US = -3 * 3600 * 1_000_000
 
+_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
+
 PLACE_COLUMNS = {"neighbourhood": "neighbourhood", "cto_box": "cto_box"}
+
+
+_FACT_SELECT = f"""
+    SELECT d.ticket_id, d.opened_at,
+           CAST(date_trunc('month', make_timestamp(epoch_us(d.opened_at) + {SAO_PAULO_OFFSET_US}))
+                AS DATE) AS month,
+           d.reason, d.decision, d.method, d.minutes, d.approved_amount, d.deadline,
+           t.department_id, t.status, t.customer_id, t.login_id,
+           (epoch_us(t.assumed_at) - epoch_us(t.opened_at)) / 1e6 AS assume_s,
+           (epoch_us(d.applied_at) - epoch_us(t.opened_at)) / 1e6 AS apply_s
+    FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
+"""
+
+
+def refresh(cur: Cursor) -> int:
+    """Bring report_discount up to date; returns how many tickets were re-derived.
+
+    Every use-case that changes a discount request also moves its ticket (and so its
+    updated_at), so the tickets with updated_at at or after the watermark are the ones to
+    re-derive; with no watermark yet, all are. Cheap when nothing changed: one max() over a
+    column DuckDB keeps min/max statistics for. Run it inside a transaction."""
+    watermark = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
+    watermark = watermark[0][0] if watermark else None
+    latest = cur.execute("SELECT max(updated_at) FROM ticket").fetchall()[0][0]
+    if latest is None or (watermark is not None and latest <= watermark):
+        return 0
+    if watermark is None:
+        cur.execute("DELETE FROM report_discount")
+        cur.execute(f"INSERT INTO report_discount {_FACT_SELECT} ORDER BY d.opened_at")
+        changed = int(cur.execute("SELECT count(*) FROM report_discount").fetchall()[0][0])
+    else:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE report_changed AS "
+            "SELECT id FROM ticket WHERE updated_at >= $w",
+            {"w": watermark},
+        )
+        cur.execute(
+            "DELETE FROM report_discount WHERE ticket_id IN (SELECT id FROM report_changed)"
+        )
+        cur.execute(
+            f"INSERT INTO report_discount {_FACT_SELECT} "
+            "WHERE t.id IN (SELECT id FROM report_changed)"
+        )
+        changed = int(cur.execute("SELECT count(*) FROM report_changed").fetchall()[0][0])
+        cur.execute("DROP TABLE report_changed")
+    cur.execute(
+        "INSERT INTO report_state (name, watermark) VALUES ('discount', $w) "
+        "ON CONFLICT (name) DO UPDATE SET watermark = excluded.watermark",
+        {"w": latest},
+    )
+    return changed
+
+
+def _literal(value: Any) -> str:
+    """A SQL literal for the view below (views take no parameters). Only the types the
+    filters use; strings must be plain identifiers (method codes)."""
+    if isinstance(value, datetime):
+        return f"TIMESTAMPTZ '{value.isoformat()}'"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str) and _CODE.match(value):
+        return f"'{value}'"
+    raise ValueError(f"filtro inválido: {value!r}")
 
 
 def build_facts(
@@ -40,48 +106,31 @@ def build_facts(
     reasons: list[int] | None,
     department_id: int | None,
     method: str | None,
-) -> int:
-    """Fill the TEMP table with the discount requests opened in [previous_start, end) that
-    match the filters; `is_current` marks those opened in [start, end). Returns its row count.
-
-    A request belongs to the period of its "Hora da abertura do chamado" (discount_request.
-    opened_at, never after the ticket's own opened_at): filtering the small discount table
-    first lets DuckDB build the join's hash table on it and skip the ticket table's row groups
-    outside the matching ids, instead of hashing every ticket of the period."""
-    where = ["d.opened_at >= $previous_start", "d.opened_at < $end"]
-    params: dict[str, Any] = {
-        "previous_start": previous_start,
-        "end": end,
-        "start": start,
-        "offset_us": SAO_PAULO_OFFSET_US,
-    }
+) -> None:
+    """Define, on this cursor only (a TEMP view: a cursor is its own connection), the discount
+    requests opened in [previous_start, end) that match the filters; `is_current` marks those
+    opened in [start, end). A request belongs to the period of its "Hora da abertura do
+    chamado" (discount_request.opened_at). The view reads report_discount, whose rows are in
+    opening order, so DuckDB skips the row groups outside the period."""
+    where = [
+        f"opened_at >= {_literal(previous_start)}",
+        f"opened_at < {_literal(end)}",
+    ]
     if reasons:
-        where.append("list_contains($reasons, d.reason)")
-        params["reasons"] = [int(r) for r in reasons]
+        where.append(f"reason IN ({', '.join(_literal(int(r)) for r in reasons)})")
     if department_id is not None:
-        where.append("t.department_id = $department_id")
-        params["department_id"] = int(department_id)
+        where.append(f"department_id = {_literal(int(department_id))}")
     if method:
-        where.append("d.method = $method")
-        params["method"] = method
+        where.append(f"method = {_literal(method)}")
     cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {FACTS} AS
-            SELECT d.ticket_id, d.reason, d.decision, d.minutes, d.approved_amount, d.deadline,
-                   t.department_id, t.status, t.customer_id, t.login_id,
-                   CAST(date_trunc('month', make_timestamp(epoch_us(d.opened_at) + $offset_us))
-                        AS DATE) AS month,
-                   (epoch_us(t.assumed_at) - epoch_us(t.opened_at)) / 1e6 AS assume_s,
-                   (epoch_us(d.applied_at) - epoch_us(t.opened_at)) / 1e6 AS apply_s,
-                   d.opened_at >= $start AS is_current
-            FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
-            WHERE {" AND ".join(where)}""",
-        params,
+        f"""CREATE OR REPLACE TEMP VIEW {FACTS} AS
+            SELECT *, opened_at >= {_literal(start)} AS is_current
+            FROM report_discount WHERE {" AND ".join(where)}"""
     )
-    return int(cur.execute(f"SELECT count(*) FROM {FACTS}").fetchall()[0][0])
 
 
 def drop_facts(cur: Cursor) -> None:
-    cur.execute(f"DROP TABLE IF EXISTS {FACTS}")
+    cur.execute(f"DROP VIEW IF EXISTS {FACTS}")
 
 
 def _selected(reason: int | None) -> tuple[str, dict[str, Any]]:

@@ -87,6 +87,7 @@ def test_reason_chart_data_money_axis_and_click_selection(data):
 def test_monthly_chart_months_read_pt_br_in_order(data):
     spec = all_charts(data)["monthly"]
     assert spec["encoding"]["x"]["sort"] == ["set./2026", "out./2026", "nov./2026"]
+    assert spec["encoding"]["x"]["scale"]["domain"] == ["set./2026", "out./2026", "nov./2026"]
     assert sorted((r["month"], r["requests"]) for r in values(spec)) == [
         ("nov./2026", 2),
         ("out./2026", 1),

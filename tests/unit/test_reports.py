@@ -15,8 +15,12 @@ from tests.report_fixture import END, START, TODAY, build_report_world
 
 @pytest.fixture
 def rw(world):
-    build_report_world(world)
+    world.report_ids = build_report_world(world)
     return world
+
+
+def build_ids(w) -> dict[str, int]:
+    return w.report_ids
 
 
 def page(w, **kw):
@@ -151,3 +155,29 @@ def test_default_period_is_the_last_twelve_months():
     assert reports.default_period(date(2026, 1, 15)) == (date(2025, 2, 1), date(2026, 1, 15))
     f = reports.Filters(date(2026, 9, 1), date(2026, 11, 30))
     assert f.previous() == (date(2026, 6, 2), date(2026, 8, 31))
+
+
+def test_changes_after_a_read_show_on_the_next_read(rw):
+    """report_discount is derived data: a decision taken after the page was drawn is picked up
+    by the next rerun (only the changed tickets are re-derived)."""
+    from datetime import datetime
+
+    from lib import services
+    from lib.domain import TZ
+
+    before = figures(page(rw))
+    assert before["deadline_risk"][0] == 1
+    e = build_ids(rw)["E"]
+    noon = datetime(2026, 11, 30, 12, tzinfo=TZ)
+    services.assume(rw.store, rw.financeiro, e, now=noon)
+    services.approve(rw.store, rw.financeiro, e, now=noon)
+    with rw.store.transaction() as cur:
+        from lib.store import reports as rs
+
+        assert rs.refresh(cur) >= 1
+        assert rs.refresh(cur) == 0  # nothing changed since
+    after = figures(page(rw))
+    assert after["approved_total"][0] == Decimal("6.21")  # + E's 0.14
+    assert after["approval_rate"][0] == 0.8  # 4 of 5 decided
+    assert after["deadline_risk"][0] == 1  # approved but not applied: still open
+    assert after["requests"] == before["requests"]
