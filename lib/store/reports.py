@@ -193,12 +193,14 @@ def durations(cur: Cursor, selected: int | None) -> list[dict]:
     extra, params = _selected(selected)
     return rows(
         cur,
-        f"""SELECT reason, count(*) AS requests,
-                   quantile_cont(minutes, 0.05) AS p05, quantile_cont(minutes, 0.25) AS p25,
-                   quantile_cont(minutes, 0.50) AS p50, quantile_cont(minutes, 0.75) AS p75,
-                   quantile_cont(minutes, 0.95) AS p95
-            FROM {FACTS} WHERE is_current AND minutes IS NOT NULL{extra}
-            GROUP BY reason ORDER BY reason""",
+        f"""WITH q AS (
+                SELECT reason, count(*) AS requests,
+                       quantile_cont(minutes, [0.05, 0.25, 0.5, 0.75, 0.95]) AS p
+                FROM {FACTS} WHERE is_current AND minutes IS NOT NULL{extra}
+                GROUP BY reason)
+            SELECT reason, requests, p[1] AS p05, p[2] AS p25, p[3] AS p50, p[4] AS p75,
+                   p[5] AS p95
+            FROM q ORDER BY reason""",
         params,
     )
 
@@ -212,13 +214,14 @@ def handling_times(cur: Cursor, selected: int | None) -> list[dict]:
         f"""WITH f AS (
                 SELECT month, assume_s / 3600.0 AS assume_h, apply_s / 3600.0 AS apply_h
                 FROM {FACTS} WHERE is_current{extra})
-            SELECT month, 'assumir' AS measure, count(assume_h) AS n,
-                   quantile_cont(assume_h, 0.5) AS p50, quantile_cont(assume_h, 0.9) AS p90
-            FROM f WHERE assume_h IS NOT NULL GROUP BY month
-            UNION ALL
-            SELECT month, 'aplicar', count(apply_h),
-                   quantile_cont(apply_h, 0.5), quantile_cont(apply_h, 0.9)
-            FROM f WHERE apply_h IS NOT NULL GROUP BY month
+            , q AS (
+                SELECT month, 'assumir' AS measure, count(assume_h) AS n,
+                       quantile_cont(assume_h, [0.5, 0.9]) AS p
+                FROM f WHERE assume_h IS NOT NULL GROUP BY month
+                UNION ALL
+                SELECT month, 'aplicar', count(apply_h), quantile_cont(apply_h, [0.5, 0.9])
+                FROM f WHERE apply_h IS NOT NULL GROUP BY month)
+            SELECT month, measure, n, p[1] AS p50, p[2] AS p90 FROM q
             ORDER BY month, measure""",
         params,
     )
