@@ -45,6 +45,14 @@ PAGES: list[PageSpec] = [
         Perm.READ_TICKETS,
         True,
     ),
+    PageSpec(
+        "pages/discount_request.py",
+        "desconto",
+        "Desconto em fatura",
+        ":material/request_quote:",
+        "Atendimento",
+        Perm.OPEN_DISCOUNT,
+    ),
 ]
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
