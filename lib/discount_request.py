@@ -24,6 +24,7 @@ FIELD_LABELS: dict[str, str] = {
     "cliente": "Cliente",
     "vinculo": "Cliente",
     "contrato": "Contrato",
+    "login": "Login",
     "motivo": "Motivo",
     "metodo": "Método de cálculo",
     "data_ocorrido": "Data ocorrido",
@@ -76,6 +77,8 @@ def form_findings(form: FormInput, now: datetime) -> list[Finding]:
     err = lambda code, msg: out.append(Finding("erro", code, msg))  # noqa: E731
     today = now.astimezone(TZ).date()
     details = data.reason_details or {}
+    if data.customer_id is not None and data.login_id is None:
+        err("login", "Escolha o login PPPoE do cliente (o assunto DESCONTO EM FATURA exige login).")
     if data.signal_returned_at is None and not form.signal_pending:
         err(
             "retorno",

@@ -2,7 +2,7 @@
 
 No st.form: the preview must follow every change. Saving happens in the button's on_click
 callback (STYLE.md): it reads the widgets' state, saves through the use-case with the form's
-idempotency key, and clears the form only after a successful save.
+idempotency key, and clears the form (new widget keys) only after a successful save.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from ui import forms, session
 from ui.customer_picker import CustomerChoice, customer_picker
 from ui.ticket_fields import TicketFields
 
-K = "dr_"  # every widget of this form; forms.clear(K) empties it after a save
+FORM = "dr"
+K = forms.form_prefix(FORM)  # every widget of this form; forms.reset(FORM) empties it
 RESULT = "discount_request_result"  # outlives the clear: shown after the rerun
 SAVE_ERROR = "discount_request_save_error"
 TICKETS_PAGE = "pages/tickets.py"
@@ -120,7 +121,7 @@ def _save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras
         "waiting": form.signal_pending,
     }
     ss.pop(SAVE_ERROR, None)
-    forms.clear(K)
+    forms.reset(FORM)
 
 
 def _show_result() -> None:
@@ -337,15 +338,15 @@ _show_result()
 
 form_col, preview_col = st.columns([3, 2], gap="large")
 with form_col:
-    st.subheader("Cliente")
-    choice = customer_picker(store, user, K, login_required=True)
-    st.subheader("Motivo")
+    st.subheader("1. Cliente")
+    choice = customer_picker(store, user, K)
+    st.subheader("2. Motivo")
     _reason_block()
-    st.subheader("Datas e horas")
+    st.subheader("3. Datas e horas")
     _times_block()
-    st.subheader("Protocolo e descrição")
+    st.subheader("4. Protocolo e descrição")
     _text_block(rules)
-    st.subheader("Cálculo")
+    st.subheader("5. Método de cálculo")
     _method_block(user, rules)
     finance = next(
         (
@@ -361,7 +362,10 @@ with form_col:
 form = _form_from_state(choice, extras, rules)
 preview = dr.preview(store, user, form)
 forms.idempotency_key(K)  # created now, kept until the form is cleared after a save
-with preview_col:
+st.html(  # keep the preview in sight while the attendant scrolls through the form
+    "<style>.st-key-discount_side{position:sticky;top:3.5rem;z-index:2}</style>"
+)
+with preview_col, st.container(key="discount_side"):
     _show_preview(preview, form, rules)
     error = st.session_state.pop(SAVE_ERROR, None)
     if error:

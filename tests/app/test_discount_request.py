@@ -22,6 +22,15 @@ PAGE = "pages/discount_request.py"
 NBSP = "\xa0"
 
 
+def k(at: AppTest, name: str) -> str:
+    """A widget key of the form: its prefix changes after each successful save."""
+    try:
+        generation = at.session_state["dr__generation"]
+    except KeyError:
+        generation = 0
+    return f"dr{generation}_{name}"
+
+
 def local(dt: datetime) -> datetime:
     """What the datetime widget holds: a naive São Paulo time, to the minute."""
     return dt.astimezone(TZ).replace(tzinfo=None, second=0, microsecond=0)
@@ -55,17 +64,17 @@ def fill(
     opened = opened or default_opened
     returned = default_returned if returned is None else returned
     if customer:
-        at.text_input(key="dr_q").input(customer).run()
+        at.text_input(key=k(at, "q")).input(customer).run()
     if reason:
-        at.radio(key="dr_reason").set_value(reason).run()
-    at.date_input(key="dr_occurred_on").set_value(occurred or opened.astimezone(TZ).date())
-    at.datetime_input(key="dr_opened_at").set_value(local(opened))
+        at.radio(key=k(at, "reason")).set_value(reason).run()
+    at.date_input(key=k(at, "occurred_on")).set_value(occurred or opened.astimezone(TZ).date())
+    at.datetime_input(key=k(at, "opened_at")).set_value(local(opened))
     if pending:
-        at.toggle(key="dr_pending").set_value(True)
+        at.toggle(key=k(at, "pending")).set_value(True)
     elif returned is not False:  # False: leave the return time empty
-        at.datetime_input(key="dr_returned_at").set_value(local(returned))
-    at.text_input(key="dr_opa").input(opa)
-    at.text_area(key="dr_description").input(description)
+        at.datetime_input(key=k(at, "returned_at")).set_value(local(returned))
+    at.text_input(key=k(at, "opa")).input(opa)
+    at.text_area(key=k(at, "description")).input(description)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -101,7 +110,7 @@ def tickets(store) -> list[dict]:
 def test_happy_path_preview_then_save(logged_in, app_env):
     at = fill(open_page(logged_in))
     # Login and Contrato came pre-selected: Maria has one of each.
-    assert at.selectbox(key=f"dr_login_{app_env.maria}").value == app_env.maria_login
+    assert at.selectbox(key=k(at, f"login_{app_env.maria}")).value == app_env.maria_login
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Duração da interrupção"] == "5 h 40 min"
     assert metrics["Valor do desconto"] == f"R${NBSP}0,79"
@@ -141,15 +150,16 @@ def test_happy_path_preview_then_save(logged_in, app_env):
     assert t["protocol"] in codes
     assert any(c.startswith("Sr(a). Maria, seu pedido de desconto") for c in codes)
     # the form is cleared only now
-    assert at.text_input(key="dr_q").value == ""
-    assert at.radio(key="dr_reason").value is None
-    assert at.text_input(key="dr_opa").value == ""
+    assert at.text_input(key=k(at, "q")).value == ""
+    assert at.radio(key=k(at, "reason")).value is None
+    assert at.text_input(key=k(at, "opa")).value == ""
 
 
 @pytest.mark.parametrize(
     "change, field, message",
     [
         (dict(customer=None), "Cliente", "Escolha o cliente."),
+        (dict(customer="joao"), "Login", "Escolha o login PPPoE do cliente"),
         (dict(reason=None), "Motivo", "Escolha um dos cinco motivos."),
         (dict(opa=""), "Protocolo OPA", "Informe o protocolo OPA."),
         (dict(opa="12-3"), "Protocolo OPA", "Protocolo OPA inválido"),
@@ -181,6 +191,7 @@ def test_happy_path_preview_then_save(logged_in, app_env):
     ],
     ids=[
         "no-customer",
+        "no-login",
         "no-reason",
         "no-opa",
         "bad-opa",
@@ -194,20 +205,20 @@ def test_each_blocking_error_names_the_field_and_blocks(logged_in, app_env, chan
     at = fill(open_page(logged_in), **change)
     shown = blocking(at)
     assert f"**{field}:**" in shown and message in shown, shown
-    typed_opa = at.text_input(key="dr_opa").value
+    typed_opa = at.text_input(key=k(at, "opa")).value
     save(at)
     assert tickets(app_env.store) == []
     refused = [e.value for e in at.error if e.value.startswith("Não foi salvo")]
     assert refused and message in refused[0]
     # a failed save keeps everything typed
-    assert at.text_input(key="dr_opa").value == typed_opa
-    assert at.text_area(key="dr_description").value == "Cliente sem internet desde a manhã"
-    assert at.session_state["dr___idem"]
+    assert at.text_input(key=k(at, "opa")).value == typed_opa
+    assert at.text_area(key=k(at, "description")).value == "Cliente sem internet desde a manhã"
+    assert at.session_state[k(at, "__idem")]
 
 
 def test_missing_return_time_must_be_declared_pending(logged_in, app_env):
     at = fill(open_page(logged_in), returned=False)
-    assert at.datetime_input(key="dr_returned_at").value is None
+    assert at.datetime_input(key=k(at, "returned_at")).value is None
     assert "O sinal ainda não voltou" in blocking(at)
     save(at)
     assert tickets(app_env.store) == []
@@ -218,10 +229,10 @@ def test_reason_details_are_required_then_saved(logged_in, app_env):
     shown = blocking(at)
     assert "**Data agendada da visita:**" in shown and "**Nova data da visita:**" in shown
     today = clock_now().astimezone(TZ).date()
-    at.date_input(key="dr_r1_booked").set_value(today - timedelta(days=3))
-    at.date_input(key="dr_r1_new").set_value(today - timedelta(days=4)).run()
+    at.date_input(key=k(at, "r1_booked")).set_value(today - timedelta(days=3))
+    at.date_input(key=k(at, "r1_new")).set_value(today - timedelta(days=4)).run()
     assert "depois da data agendada" in blocking(at)
-    at.date_input(key="dr_r1_new").set_value(today + timedelta(days=1)).run()
+    at.date_input(key=k(at, "r1_new")).set_value(today + timedelta(days=1)).run()
     assert not blocking(at)
     save(at)
     (t,) = tickets(app_env.store)
@@ -235,16 +246,16 @@ def test_reason_details_are_required_then_saved(logged_in, app_env):
     at = fill(at, reason=2)
     assert "**O que a visita constatou:**" in blocking(at)
     assert "**Data da visita:**" in blocking(at)
-    at.selectbox(key="dr_r2_found").set_value("nap_cto")
-    at.date_input(key="dr_r2_visit").set_value(today).run()
+    at.selectbox(key=k(at, "r2_found")).set_value("nap_cto")
+    at.date_input(key=k(at, "r2_visit")).set_value(today).run()
     assert not blocking(at)
 
 
 def test_incident_start_earlier_than_opening_starts_the_period(logged_in, app_env):
     opened, returned = base_times()
     at = fill(open_page(logged_in), reason=3)
-    at.text_input(key="dr_r35_incident").input("Rompimento Av. Brasil")
-    at.datetime_input(key="dr_r35_start").set_value(local(opened - timedelta(hours=1))).run()
+    at.text_input(key=k(at, "r35_incident")).input("Rompimento Av. Brasil")
+    at.datetime_input(key=k(at, "r35_start")).set_value(local(opened - timedelta(hours=1))).run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Duração da interrupção"] == "6 h 40 min"
     save(at)
@@ -295,7 +306,7 @@ def test_each_warning_shows_and_does_not_block(logged_in, app_env, case):
 
 def test_save_without_the_return_time_waits_then_computes_later(logged_in, app_env):
     at = fill(open_page(logged_in), pending=True)
-    assert at.datetime_input(key="dr_returned_at").disabled
+    assert at.datetime_input(key=k(at, "returned_at")).disabled
     assert not blocking(at)
     assert any("aguardando o retorno do sinal" in i.value for i in at.info)
     save(at)
@@ -312,7 +323,7 @@ def test_save_without_the_return_time_waits_then_computes_later(logged_in, app_e
 
 def test_double_submit_rerun_and_resent_key_create_one_request(logged_in, app_env):
     at = fill(open_page(logged_in))
-    key = at.session_state["dr___idem"]
+    key = at.session_state[k(at, "__idem")]
     # a double click: the second click lands on the form the first one cleared
     save(at)
     save(at)
@@ -323,7 +334,7 @@ def test_double_submit_rerun_and_resent_key_create_one_request(logged_in, app_en
     assert first["protocol"] in [c.value for c in at.code]
     # the same request arriving again with its key (the clear never reached the browser)
     fill(at)
-    at.session_state["dr___idem"] = key
+    at.session_state[k(at, "__idem")] = key
     save(at)
     assert len(tickets(app_env.store)) == 1
     assert first["protocol"] in [c.value for c in at.code]
@@ -333,12 +344,12 @@ def test_double_submit_rerun_and_resent_key_create_one_request(logged_in, app_en
 
 def test_only_a_supervisor_chooses_the_method(logged_in, app_env):
     at = fill(open_page(logged_in))
-    assert not [s for s in at.selectbox if s.key == "dr_method"]
+    assert not [s for s in at.selectbox if s.key == k(at, "method")]
     assert any("Anatel por minuto" in m.value for m in at.markdown)
 
     at = fill(open_page(logged_in, "supervisor"))
-    assert at.selectbox(key="dr_method").value == "anatel_minuto"
-    at.selectbox(key="dr_method").set_value("hora_30min").run()
+    assert at.selectbox(key=k(at, "method")).value == "anatel_minuto"
+    at.selectbox(key=k(at, "method")).set_value("hora_30min").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Valor do desconto"] == f"R${NBSP}0,83"  # 6 h counted of 99.90 / 720
     save(at)
@@ -349,7 +360,7 @@ def test_only_a_supervisor_chooses_the_method(logged_in, app_env):
 def test_more_fields_use_the_shared_component(logged_in, app_env):
     at = fill(open_page(logged_in))
     assert "Mais campos do atendimento" in [e.label for e in at.expander]
-    at.selectbox(key="dr_x_priority").set_value("A").run()
+    at.selectbox(key=k(at, "x_priority")).set_value("A").run()
     save(at)
     (t,) = tickets(app_env.store)
     assert t["priority"] == "A"
