@@ -20,13 +20,17 @@ from lib.services import DiscountRequestInput, Opened, Preview
 from lib.store import Store
 
 # The field each finding is about, as the form labels it (the procedure's own words).
-FIELD_LABELS: dict[str, str] = {
+FIELD_LABELS: dict[str, str] = {  # in the form's order: findings are listed in it
     "cliente": "Cliente",
     "vinculo": "Cliente",
-    "contrato": "Contrato",
     "login": "Login",
+    "contrato": "Contrato",
     "motivo": "Motivo",
-    "metodo": "Método de cálculo",
+    "visita_agendada": "Data agendada da visita",
+    "visita_nova": "Nova data da visita",
+    "visita_constatado": "O que a visita constatou",
+    "visita_data": "Data da visita",
+    "incidente_futuro": "Início do incidente",
     "data_ocorrido": "Data ocorrido",
     "ocorrido_depois": "Data ocorrido",
     "prazo_vencido": "Data ocorrido",
@@ -36,16 +40,13 @@ FIELD_LABELS: dict[str, str] = {
     "retorno_futuro": "Hora do retorno do sinal da internet",
     "retorno_antes": "Hora do retorno do sinal da internet",
     "abaixo_minimo": "Duração",
-    "acima_mensalidade": "Valor",
     "sobreposicao": "Período",
-    "incidente_futuro": "Início do incidente",
+    "acima_mensalidade": "Valor",
     "opa_obrigatorio": "Protocolo OPA",
     "opa_formato": "Protocolo OPA",
-    "visita_agendada": "Data agendada da visita",
-    "visita_nova": "Nova data da visita",
-    "visita_constatado": "O que a visita constatou",
-    "visita_data": "Data da visita",
+    "metodo": "Método de cálculo",
 }
+_ORDER = {code: i for i, code in enumerate(FIELD_LABELS)}
 
 
 def field_label(finding: Finding) -> str:
@@ -136,7 +137,8 @@ def preview(store: Store, actor: User, form: FormInput, now: datetime | None = N
     now = now or clock_now()
     base = services.preview_discount(store, actor, form.data, now)
     extra = form_findings(form, now)
-    return replace(base, findings=extra + list(base.findings))
+    findings = sorted(extra + list(base.findings), key=lambda f: _ORDER.get(f.code, len(_ORDER)))
+    return replace(base, findings=findings)
 
 
 def submit(
@@ -152,7 +154,10 @@ def submit(
     """
     require(actor, Perm.OPEN_DISCOUNT)
     now = now or clock_now()
-    errors = [f for f in form_findings(form, now) if f.blocking]
+    errors = sorted(
+        (f for f in form_findings(form, now) if f.blocking),
+        key=lambda f: _ORDER.get(f.code, len(_ORDER)),
+    )
     if errors:
         raise DomainError(" ".join(f"{field_label(f)}: {f.message}" for f in errors))
     data = form.data

@@ -206,8 +206,8 @@ def _reason_block() -> int | None:
 
 
 def _times_block() -> None:
-    a, b, c = st.columns(3)
     local_now = _local_now()
+    a, b = st.columns(2)
     a.date_input(
         "Data ocorrido", value=local_now.date(), format="DD/MM/YYYY", key=f"{K}occurred_on"
     )
@@ -218,6 +218,7 @@ def _times_block() -> None:
         step=60,
         key=f"{K}opened_at",
     )
+    c, d = st.columns(2, vertical_alignment="bottom")
     pending = bool(st.session_state.get(f"{K}pending"))
     c.datetime_input(
         "Hora do retorno do sinal da internet",
@@ -227,7 +228,7 @@ def _times_block() -> None:
         key=f"{K}returned_at",
         disabled=pending,
     )
-    c.toggle(
+    d.toggle(
         "O sinal ainda não voltou",
         key=f"{K}pending",
         help="Salve sem o retorno: o pedido fica aguardando e o valor é calculado quando "
@@ -363,7 +364,8 @@ form = _form_from_state(choice, extras, rules)
 preview = dr.preview(store, user, form)
 forms.idempotency_key(K)  # created now, kept until the form is cleared after a save
 st.html(  # keep the preview in sight while the attendant scrolls through the form
-    "<style>.st-key-discount_side{position:sticky;top:3.5rem;z-index:2}</style>"
+    "<style>[data-testid='stColumn']:has(.st-key-discount_side)"
+    "{position:sticky;top:3.5rem;align-self:flex-start;z-index:2}</style>"
 )
 with preview_col, st.container(key="discount_side"):
     _show_preview(preview, form, rules)
