@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -202,6 +203,12 @@ class _Ticket:
     discount: dict[str, Any] | None = None
 
 
+@cache
+def _demo_hash() -> str:
+    """argon2 is slow on purpose: hash the demo password once per process."""
+    return hash_password(DEMO_PASSWORD)
+
+
 def _slug(text: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in ascii_.lower() if ch.isalnum())
@@ -379,7 +386,7 @@ class _Builder:
                 )
 
     def build_staff(self) -> pd.DataFrame:
-        password = hash_password(DEMO_PASSWORD)  # argon2 is slow: hash once
+        password = _demo_hash()
         rows = []
         for username, name, role, dept in DEMO_USERS:
             rows.append((username, name, role, dept, password, True))
