@@ -8,7 +8,6 @@ idempotency key, and clears the form (new widget keys) only after a successful s
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -29,7 +28,6 @@ FORM = "dr"
 K = forms.form_prefix(FORM)  # every widget of this form; forms.reset(FORM) empties it
 RESULT = "discount_request_result"  # outlives the clear: shown after the rerun
 SAVE_ERROR = "discount_request_save_error"
-TICKETS_PAGE = "pages/tickets.py"
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -140,13 +138,6 @@ def _show_result() -> None:
         with right:
             st.markdown("**Leia para o cliente**")
             st.code(res["script"], language=None, wrap_lines=True)
-        if (Path(__file__).resolve().parent.parent / TICKETS_PAGE).exists():
-            st.page_link(
-                TICKETS_PAGE,
-                label=f"Abrir o atendimento #{res['ticket_id']}",
-                icon=":material/open_in_new:",
-                query_params={"id": str(res["ticket_id"])},
-            )
         st.button(
             "Fechar aviso",
             key="discount_result_close",
