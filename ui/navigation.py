@@ -58,7 +58,17 @@ def visible_pages(user: User | None) -> list[PageSpec]:
 def pages_for(user: User | None) -> dict[str, list] | list:
     specs = visible_pages(user)
     if user is None:
-        return [spec.page() for spec in specs]
+        # Every page's address shows the login form until someone logs in, so a bookmarked or
+        # shared link (with its query string) opens that page right after login instead of
+        # Streamlit's English "page not found". These aliases are hidden from the menu.
+        aliases = [
+            st.Page(
+                LOGIN_PAGE.path, title=LOGIN_PAGE.title, url_path=spec.url_path, visibility="hidden"
+            )
+            for spec in PAGES
+            if not spec.default
+        ]
+        return [spec.page() for spec in specs] + aliases
     sections: dict[str, list] = {}
     for spec in specs:
         sections.setdefault(spec.section, []).append(spec.page())
