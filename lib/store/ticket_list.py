@@ -1,0 +1,198 @@
+"""The ticket list: filtered, keyset-paginated pages, counts by status and department, and the
+rows of an export. Everything is aggregated or limited in SQL; no query here returns the table.
+
+`criteria` is duck-typed (lib.ticket_list.Filters): the attributes read are status,
+departments, subject, priority, responsible (0 = nobody), reason, decision, date_from, date_to
+and search. Period bounds are São Paulo days, given here as aware datetimes by the caller.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from lib.store import Cursor, rows, scalar
+
+# Sort orders: the key expression and its direction. Tickets without a deadline (every subject
+# but DESCONTO EM FATURA) sort after all dated ones.
+NO_DEADLINE = "DATE '9999-12-31'"
+SORTS: dict[str, tuple[str, str]] = {
+    "abertura": ("t.opened_at", "DESC"),
+    "prazo": (f"coalesce(dr.deadline, {NO_DEADLINE})", "ASC"),
+}
+
+_PAGE_COLUMNS = """
+    p.id, p.sort_key, t.protocol, t.opened_at, t.status, t.priority, t.department_id,
+    s.name AS subject, d.name AS department, c.name AS customer, c.cpf_cnpj,
+    r.name AS responsible, dr.reason, dr.decision, dr.computed_amount, dr.approved_amount,
+    dr.deadline, dr.opa_protocol
+"""
+
+_EXPORT_SELECT = """
+SELECT t.id, t.protocol, t.opened_at, t.status, t.priority, s.name AS subject,
+       d.name AS department, c.name AS customer, c.cpf_cnpj, r.name AS responsible,
+       t.assumed_at, t.closed_at, dr.opa_protocol, dr.reason, dr.occurred_on, dr.method,
+       dr.monthly_fee, dr.minutes, dr.computed_amount, dr.approved_amount, dr.decision,
+       dr.deadline, dr.invoice_due_date, dr.applied_at
+FROM ticket t
+JOIN subject s ON s.id = t.subject_id
+JOIN department d ON d.id = t.department_id
+LEFT JOIN customer c ON c.id = t.customer_id
+LEFT JOIN staff r ON r.id = t.responsible_id
+LEFT JOIN discount_request dr ON dr.ticket_id = t.id
+"""
+
+
+def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
+    return bool(
+        criteria.reason is not None
+        or criteria.decision is not None
+        or (criteria.search or "").strip()
+        or sort == "prazo"
+    )
+
+
+def where_clause(
+    criteria: Any, period: tuple[datetime | None, datetime | None]
+) -> tuple[str, list[Any]]:
+    """SQL conditions on `t` (ticket) and `dr` (discount_request) for the criteria."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if criteria.status:
+        conds.append(f"t.status IN ({', '.join('?' * len(criteria.status))})")
+        params += list(criteria.status)
+    if criteria.departments:
+        conds.append(f"t.department_id IN ({', '.join('?' * len(criteria.departments))})")
+        params += list(criteria.departments)
+    if criteria.subject is not None:
+        conds.append("t.subject_id = ?")
+        params.append(criteria.subject)
+    if criteria.priority is not None:
+        conds.append("t.priority = ?")
+        params.append(criteria.priority)
+    if criteria.responsible == 0:
+        conds.append("t.responsible_id IS NULL")
+    elif criteria.responsible is not None:
+        conds.append("t.responsible_id = ?")
+        params.append(criteria.responsible)
+    if criteria.reason is not None:
+        conds.append("dr.reason = ?")
+        params.append(criteria.reason)
+    if criteria.decision is not None:
+        conds.append("dr.decision = ?")
+        params.append(criteria.decision)
+    start, end = period
+    if start is not None:
+        conds.append("t.opened_at >= ?")
+        params.append(start)
+    if end is not None:
+        conds.append("t.opened_at < ?")
+        params.append(end)
+    text = (criteria.search or "").strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        # A protocol, an OPA protocol, a customer's name (accents ignored) or CPF/CNPJ.
+        conds.append(
+            """(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)
+                OR t.customer_id IN (
+                    SELECT id FROM customer
+                    WHERE strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
+                       OR (? <> '' AND length(?) >= 3 AND cpf_cnpj LIKE ? || '%')))"""
+        )
+        params += [text, text, text, digits, digits, digits]
+    return (" AND ".join(conds) or "TRUE"), params
+
+
+def _from(criteria: Any, sort: str | None = None) -> str:
+    join = (
+        " LEFT JOIN discount_request dr ON dr.ticket_id = t.id"
+        if _needs_discount(criteria, sort)
+        else ""
+    )
+    return "FROM ticket t" + join
+
+
+def page(
+    cur: Cursor,
+    criteria: Any,
+    period: tuple[datetime | None, datetime | None],
+    sort: str,
+    *,
+    after: tuple[Any, int] | None = None,
+    before: tuple[Any, int] | None = None,
+    limit: int = 50,
+) -> list[dict]:
+    """Up to `limit` + 1 rows in the sort order, strictly after the key `after` or strictly
+    before the key `before` (then still returned in the sort order). Keys are (sort value, id);
+    the extra row tells the caller whether there is more in that direction."""
+    key, direction = SORTS[sort]
+    where, params = where_clause(criteria, period)
+    backwards = before is not None
+    bound = before if backwards else after
+    # Walking forwards in a DESC order means smaller keys; backwards means larger.
+    smaller = (direction == "DESC") != backwards
+    op, op_eq = ("<", "<=") if smaller else (">", ">=")
+    if bound is not None:
+        # The redundant first comparison lets DuckDB skip row groups by their min/max.
+        where += f" AND {key} {op_eq} ? AND ({key} {op} ? OR ({key} = ? AND t.id {op} ?))"
+        params += [bound[0], bound[0], bound[0], bound[1]]
+    order = "DESC" if smaller else "ASC"
+    found = rows(
+        cur,
+        f"""WITH p AS (
+                SELECT t.id, {key} AS sort_key {_from(criteria, sort)}
+                WHERE {where}
+                ORDER BY sort_key {order}, t.id {order}
+                LIMIT ?)
+            SELECT {_PAGE_COLUMNS}
+            FROM p
+            JOIN ticket t ON t.id = p.id
+            JOIN subject s ON s.id = t.subject_id
+            JOIN department d ON d.id = t.department_id
+            LEFT JOIN customer c ON c.id = t.customer_id
+            LEFT JOIN staff r ON r.id = t.responsible_id
+            LEFT JOIN discount_request dr ON dr.ticket_id = t.id
+            ORDER BY p.sort_key {direction}, p.id {direction}""",
+        [*params, limit + 1],
+    )
+    return found
+
+
+def count(cur: Cursor, criteria: Any, period: tuple[datetime | None, datetime | None]) -> int:
+    where, params = where_clause(criteria, period)
+    return int(scalar(cur, f"SELECT count(*) {_from(criteria)} WHERE {where}", params))
+
+
+def status_department_counts(
+    cur: Cursor, criteria: Any, period: tuple[datetime | None, datetime | None]
+) -> list[dict]:
+    """(status, department_id, n) over the filtered set."""
+    where, params = where_clause(criteria, period)
+    return rows(
+        cur,
+        f"""SELECT t.status, t.department_id, count(*) AS n {_from(criteria)}
+            WHERE {where} GROUP BY ALL""",
+        params,
+    )
+
+
+def export_rows(
+    cur: Cursor,
+    criteria: Any,
+    period: tuple[datetime | None, datetime | None],
+    sort: str,
+    limit: int,
+) -> list[dict]:
+    """Every column an export carries, for the whole filtered set (up to `limit` rows)."""
+    key, direction = SORTS[sort]
+    where, params = where_clause(criteria, period)
+    return rows(
+        cur,
+        f"{_EXPORT_SELECT} WHERE {where} ORDER BY {key} {direction}, t.id {direction} LIMIT ?",
+        [*params, limit],
+    )
+
+
+def responsibles(cur: Cursor) -> list[dict]:
+    """Staff who may be responsible for a ticket, for the filter."""
+    return rows(cur, "SELECT id, name, active FROM staff ORDER BY name")
