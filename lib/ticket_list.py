@@ -23,9 +23,13 @@ from lib.auth import Perm, User, can, require
 from lib.discount import METHODS, CalculationError, Rules, calculate_discount
 from lib.domain import (
     ACTION_LABELS,
+    ADDRESS_ORIGIN_LABELS,
+    BEST_TIME_LABELS,
     DECISION_LABELS,
     DECISION_TRANSITIONS,
     DISCOUNT_SUBJECT,
+    ORIGIN_LABELS,
+    PENDING_INTERACTION_LABELS,
     PRIORITY_LABELS,
     REASONS,
     STATUS_LABELS,
@@ -44,7 +48,7 @@ from lib.store import ticket_list as q
 PAGE_SIZE = 50
 EXPORT_LIMIT = 200_000  # an XLSX of more rows takes minutes; narrow the filters instead
 AMBER_DAYS = 15
-SORT_LABELS = {"abertura": "Abertura (mais recentes primeiro)", "prazo": "Prazo (mais próximo)"}
+SORT_LABELS = {"abertura": "Abertura (recentes)", "prazo": "Prazo (mais próximo)"}
 OPEN_DECISIONS = frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO})
 
 # Query-string names (pt-BR, as staff will read them in a shared link).
@@ -359,6 +363,107 @@ def available_actions(user: User, ticket: dict, discount: dict | None) -> list[A
                 continue
         out.append(action)
     return out
+
+
+def _cpf(digits: str | None) -> str:
+    if not digits:
+        return ""
+    if len(digits) == 11:
+        return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+    if len(digits) == 14:
+        return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+    return digits
+
+
+def ticket_fields(ticket: dict) -> list[tuple[str, str]]:
+    """Every field of the ticket, labelled as IXC labels them, as pt-BR text."""
+
+    def who_when(at: datetime | None, name: str | None = None) -> str:
+        if at is None:
+            return "—"
+        return fmt.day_time(at) + (f" por {name}" if name else "")
+
+    lat, lon = ticket["latitude"], ticket["longitude"]
+    contract = (
+        f"{ticket['contract_id']} — {ticket['plan']} ({fmt.brl(ticket['contract_fee'])}, "
+        f"vence dia {ticket['due_day']})"
+        if ticket["contract_id"]
+        else "—"
+    )
+    return [
+        ("ID", str(ticket["id"])),
+        ("Protocolo", ticket["protocol"]),
+        ("Status", STATUS_LABELS[Status(ticket["status"])]),
+        ("Status complementar", ticket["complementary_status"] or "—"),
+        (
+            "Cliente",
+            f"{ticket['customer']} ({_cpf(ticket['cpf_cnpj'])})" if ticket["customer"] else "—",
+        ),
+        ("Login", ticket["login"] or "—"),
+        ("Contrato", contract),
+        ("Assunto", ticket["subject"]),
+        ("Descrição do assunto", ticket["subject_description"] or "—"),
+        ("Departamento", ticket["department"]),
+        ("Responsável", ticket["responsible"] or "—"),
+        ("Prioridade", PRIORITY_LABELS.get(ticket["priority"], ticket["priority"])),
+        ("Origem do endereço", ADDRESS_ORIGIN_LABELS.get(ticket["address_origin"], "—")),
+        ("Endereço", ticket["address"] or "—"),
+        (
+            "Latitude / Longitude",
+            f"{fmt.number(lat, 6)} / {fmt.number(lon, 6)}"
+            if lat is not None and lon is not None
+            else "—",
+        ),
+        ("Processo", ticket["process"] or "—"),
+        ("Data reservada", fmt.day(ticket["reserved_date"]) or "—"),
+        ("Melhor horário", BEST_TIME_LABELS.get(ticket["best_time"], "—")),
+        ("Origem", ORIGIN_LABELS.get(ticket["origin"], ticket["origin"])),
+        ("Resposta padrão", ticket["canned_response"] or "—"),
+        ("Interação pendente", PENDING_INTERACTION_LABELS.get(ticket["pending_interaction"], "—")),
+        ("Aberto em", who_when(ticket["opened_at"], ticket["opened_by_name"])),
+        ("Assumido em", who_when(ticket["assumed_at"])),
+        ("Encerrado em", who_when(ticket["closed_at"])),
+        ("Atualizado em", who_when(ticket["updated_at"])),
+    ]
+
+
+def history_rows(history: list[dict]) -> pd.DataFrame:
+    """The movements, newest first: who, when, from -> to, note."""
+
+    def label(code: str | None) -> str:
+        return STATUS_LABELS[Status(code)] if code else "—"
+
+    out = []
+    for m in history:
+        change = f"{label(m['from_status'])} → {label(m['to_status'])}"
+        if m["to_department"]:
+            change += f" ({m['from_department']} → {m['to_department']})"
+        out.append(
+            {
+                "Quando": fmt.day_time(m["created_at"]),
+                "Quem": m["staff"] or "—",
+                "Ação": ACTION_LABELS.get(m["kind"], m["kind"]),
+                "De → Para": change,
+                "Observação": m["note"],
+            }
+        )
+    return pd.DataFrame(out, columns=["Quando", "Quem", "Ação", "De → Para", "Observação"])
+
+
+def parse_brl(text: str) -> Decimal | None:
+    """`1.234,56`, `R$ 12,50` or `12.50` to Decimal; empty to None; DomainError otherwise."""
+    raw = (text or "").replace("R$", "").replace("\xa0", "").replace(" ", "")
+    if not raw:
+        return None
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError as exc:
+        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.") from exc
+    if not value.is_finite():
+        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.")
+    return value
 
 
 def discount_view(store: Store, discount: dict) -> dict[str, str]:

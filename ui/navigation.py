@@ -45,6 +45,14 @@ PAGES: list[PageSpec] = [
         Perm.READ_TICKETS,
         True,
     ),
+    PageSpec(
+        "pages/tickets.py",
+        "atendimentos",
+        "Atendimentos",
+        ":material/list_alt:",
+        "Atendimento",
+        Perm.READ_TICKETS,
+    ),
 ]
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
