@@ -35,25 +35,15 @@ class PageSpec:
         )
 
 
+# One line a page, in menu order (kept unformatted so parallel branches merge cleanly).
+# fmt: off
 PAGES: list[PageSpec] = [
-    PageSpec(
-        "pages/home.py",
-        "inicio",
-        "Início",
-        ":material/home:",
-        "Atendimento",
-        Perm.READ_TICKETS,
-        True,
-    ),
-    PageSpec(
-        "pages/tickets.py",
-        "atendimentos",
-        "Atendimentos",
-        ":material/list_alt:",
-        "Atendimento",
-        Perm.READ_TICKETS,
-    ),
+    PageSpec("pages/home.py", "inicio", "Início", ":material/home:", "Atendimento", Perm.READ_TICKETS, True),
+    PageSpec("pages/tickets.py", "atendimentos", "Atendimentos", ":material/list_alt:", "Atendimento", Perm.READ_TICKETS),
+    PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
+    PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
 ]
+# fmt: on
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
 

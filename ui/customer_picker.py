@@ -1,0 +1,181 @@
+"""Cliente, Login, Contrato and Origem do endereço: the block both ticket forms start with.
+
+The search commits while the attendant types (text_input live) and runs in SQL on the store;
+Login and Contrato come pre-selected when the customer has only one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from lib import fmt, lookups
+from lib.auth import User
+from lib.domain import ADDRESS_ORIGIN_LABELS, DomainError
+from lib.services import AddressChoice
+from lib.store import Store
+
+
+@dataclass
+class CustomerChoice:
+    customer_id: int | None = None
+    login_id: int | None = None
+    contract_id: int | None = None
+    address: AddressChoice = field(default_factory=AddressChoice)
+    customer: dict | None = None
+    contract: dict | None = None
+    login: dict | None = None
+
+
+def _customer_label(c: dict) -> str:
+    doc = c["cpf_cnpj"] or ""
+    if len(doc) == 11:
+        doc = f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}"
+    elif len(doc) == 14:
+        doc = f"{doc[:2]}.{doc[2:5]}.{doc[5:8]}/{doc[8:12]}-{doc[12:]}"
+    where = c.get("neighbourhood") or ""
+    return f"{c['name']} · {doc}" + (f" · {where}" if where else "")
+
+
+def _contract_label(c: dict) -> str:
+    return (
+        f"Contrato {c['id']} · {c['plan']} · {fmt.brl(c['monthly_fee'])} · vence dia {c['due_day']}"
+    )
+
+
+def _login_label(lg: dict) -> str:
+    extra = " · ".join(x for x in (lg.get("cto_box"), lg.get("neighbourhood")) if x)
+    return lg["username"] + (f" · {extra}" if extra else "")
+
+
+def customer_picker(
+    store: Store,
+    user: User,
+    key: str,
+    *,
+    preset_customer_id: int | None = None,
+    login_required: bool = False,
+) -> CustomerChoice:
+    """Render the customer block; returns what is chosen so far (ids may be None)."""
+    choice = CustomerChoice()
+    if preset_customer_id is not None:
+        candidates = [preset_customer_id]
+        bundle = lookups.customer_bundle(store, user, preset_customer_id)
+        labels = {preset_customer_id: _customer_label(bundle.customer)} if bundle else {}
+        st.selectbox(
+            "Cliente", candidates, format_func=labels.get, key=f"{key}customer", disabled=True
+        )
+    else:
+        query = st.text_input(
+            "Cliente",
+            key=f"{key}q",
+            live=True,
+            placeholder="Nome, CPF/CNPJ, login PPPoE, nº do contrato ou telefone",
+            help="Digite pelo menos 2 caracteres; a lista abaixo se atualiza enquanto você digita.",
+        )
+        found = lookups.search_customers(store, user, query or "")
+        labels = {c["id"]: _customer_label(c) for c in found}
+        # keep the customer already chosen while the text changes
+        chosen = st.session_state.get(f"{key}customer")
+        if chosen is not None and chosen not in labels:
+            bundle = lookups.customer_bundle(store, user, chosen)
+            if bundle:
+                labels = {chosen: _customer_label(bundle.customer), **labels}
+        if query and len(query.strip()) >= 2 and not found:
+            st.caption("Nenhum cliente encontrado com esse texto.")
+        if len(labels) == 1 and chosen not in labels:
+            # a keyed selectbox keeps its value when its options change: pre-select by state
+            st.session_state[f"{key}customer"] = next(iter(labels))
+        customer_id = st.selectbox(
+            "Resultado da busca",
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            key=f"{key}customer",
+            placeholder="Escolha o cliente",
+            label_visibility="collapsed",
+        )
+    if customer_id is None:
+        return choice
+    bundle = lookups.customer_bundle(store, user, customer_id)
+    if bundle is None:
+        st.error("Cliente não encontrado.")
+        return choice
+    choice.customer_id, choice.customer = customer_id, bundle.customer
+
+    logins = {lg["id"]: lg for lg in bundle.logins}
+    contracts = {c["id"]: c for c in bundle.contracts}
+    left, right = st.columns(2)
+    with left:
+        login_id = st.selectbox(
+            "Login",
+            list(logins),
+            index=0 if len(logins) == 1 else None,
+            format_func=lambda i: _login_label(logins[i]),
+            key=f"{key}login_{customer_id}",
+            placeholder="Escolha o login" if logins else "Cliente sem login",
+            required=login_required,
+        )
+    default_contract = None
+    if len(contracts) == 1:
+        default_contract = 0
+    elif login_id is not None and logins[login_id].get("contract_id") in contracts:
+        default_contract = list(contracts).index(logins[login_id]["contract_id"])
+    with right:
+        contract_id = st.selectbox(
+            "Contrato",
+            list(contracts),
+            index=default_contract,
+            format_func=lambda i: _contract_label(contracts[i]),
+            key=f"{key}contract_{customer_id}_{login_id}",
+            placeholder="Escolha o contrato",
+            required=login_required,
+        )
+    choice.login_id, choice.contract_id = login_id, contract_id
+    choice.login = logins.get(login_id) if login_id is not None else None
+    choice.contract = contracts.get(contract_id) if contract_id is not None else None
+
+    origin = st.radio(
+        "Origem do endereço",
+        list(ADDRESS_ORIGIN_LABELS),
+        format_func=ADDRESS_ORIGIN_LABELS.get,
+        horizontal=True,
+        key=f"{key}origin",
+    )
+    manual = ""
+    if origin == "M":
+        manual = st.text_input(
+            "Endereço", key=f"{key}manual_address", placeholder="Rua, número - bairro"
+        )
+        address, lat, lon = manual, None, None
+    else:
+        try:
+            address, lat, lon = lookups.address_preview(
+                store, user, AddressChoice(origin), customer_id, login_id, contract_id
+            )
+        except DomainError as exc:
+            address, lat, lon = None, None, None
+            st.caption(str(exc))
+        st.text_input(
+            "Endereço",
+            value=address or "",
+            disabled=True,
+            key=f"{key}addr_{origin}_{login_id}_{contract_id}",
+        )
+    lat_col, lon_col = st.columns(2)
+    lat_col.text_input(
+        "Latitude",
+        value="" if lat is None else f"{lat:.6f}",
+        disabled=True,
+        key=f"{key}lat_{origin}_{login_id}_{contract_id}",
+        help="Preenchida automaticamente pela origem do endereço; nunca digitada.",
+    )
+    lon_col.text_input(
+        "Longitude",
+        value="" if lon is None else f"{lon:.6f}",
+        disabled=True,
+        key=f"{key}lon_{origin}_{login_id}_{contract_id}",
+    )
+    choice.address = AddressChoice(origin, manual)
+    return choice

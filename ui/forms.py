@@ -1,0 +1,22 @@
+"""Form plumbing shared by the pages: an idempotency key per form, and clearing a form's widgets
+only after a successful save (STYLE.md: a fast double click must never lose or double a save)."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+
+def idempotency_key(prefix: str) -> str:
+    """A key that stays the same across reruns until the form is cleared after a save."""
+    name = f"{prefix}__idem"
+    if name not in st.session_state:
+        st.session_state[name] = uuid.uuid4().hex
+    return st.session_state[name]
+
+
+def clear(prefix: str) -> None:
+    """Forget every widget of the form (keys starting with `prefix`) and its idempotency key."""
+    for key in [k for k in st.session_state.keys() if str(k).startswith(prefix)]:
+        del st.session_state[key]
