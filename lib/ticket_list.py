@@ -245,8 +245,30 @@ class Matrix:
 def status_matrix(store: Store, actor: User, filters: Filters) -> Matrix:
     require(actor, Perm.READ_TICKETS)
     with store.read() as cur:
-        found = q.status_department_counts(cur, filters, filters.period())
-        names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
+        return _matrix(cur, filters)
+
+
+def browse(
+    store: Store,
+    actor: User,
+    filters: Filters,
+    *,
+    after: Key | None = None,
+    before: Key | None = None,
+    page_size: int = PAGE_SIZE,
+) -> tuple[Page, Matrix]:
+    """What the page shows on each rerun: one page and the counts, whose sum is the total (one
+    scan fewer than counting apart)."""
+    matrix = status_matrix(store, actor, filters)
+    page = list_page(
+        store, actor, filters, after=after, before=before, page_size=page_size, with_total=False
+    )
+    return replace(page, total=matrix.total), matrix
+
+
+def _matrix(cur, filters: Filters) -> Matrix:
+    found = q.status_department_counts(cur, filters, filters.period())
+    names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
     cells = {(r["status"], r["department_id"]): int(r["n"]) for r in found}
     present = sorted({d for _, d in cells}, key=lambda d: names.get(d, ""))
     return Matrix(

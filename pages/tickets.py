@@ -166,7 +166,13 @@ if result := ss.get("tk_bulk_result"):
     st.button("Fechar resumo", key="tk_bulk_close", on_click=lambda: ss.pop("tk_bulk_result"))
 
 # --- counts by status x department (each cell filters to itself) -------------------------------
-matrix = tl.status_matrix(store, user, filters)
+cursor = ss.get("tk_cursor")
+if cursor is None or cursor["query"] != query:
+    cursor = ss["tk_cursor"] = {"query": query, "after": None, "before": None, "start": 0}
+page, matrix = tl.browse(store, user, filters, after=cursor["after"], before=cursor["before"])
+if not page.rows and (cursor["after"] or cursor["before"]):  # the page emptied meanwhile
+    cursor = ss["tk_cursor"] = {"query": query, "after": None, "before": None, "start": 0}
+    page, matrix = tl.browse(store, user, filters)
 with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.total, 0)}", True):
     if not matrix.departments:
         st.caption("Nenhum atendimento com estes filtros.")
@@ -211,20 +217,12 @@ with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.tota
             )
         cols[-1].markdown(f"**{fmt.number(matrix.total, 0)}**")
 
+
 # --- the page of the list ----------------------------------------------------------------------
-cursor = ss.get("tk_cursor")
-if cursor is None or cursor["query"] != query:
-    cursor = ss["tk_cursor"] = {"query": query, "after": None, "before": None, "start": 0}
-
-
 def _go(after, before, start: int) -> None:
     ss["tk_cursor"] = {"query": query, "after": after, "before": before, "start": max(start, 0)}
 
 
-page = tl.list_page(store, user, filters, after=cursor["after"], before=cursor["before"])
-if not page.rows and (cursor["after"] or cursor["before"]):  # the page emptied meanwhile
-    _go(None, None, 0)
-    page = tl.list_page(store, user, filters)
 start = 0 if page.prev_key is None else cursor["start"]
 frame, states = tl.table_rows(page)
 
