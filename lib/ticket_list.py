@@ -316,14 +316,14 @@ TABLE_COLUMNS = [
     "Protocolo",
     "Abertura",
     "Status",
+    "Prazo",
+    "Valor",
+    "Decisão",
     "Assunto",
     "Departamento",
     "Cliente",
     "Responsável",
     "Prioridade",
-    "Decisão",
-    "Valor",
-    "Prazo",
 ]
 
 

@@ -250,7 +250,6 @@ selection = st.dataframe(
             "Status",
             options=[STATUS_LABELS[s] for s in Status],
             color=["#3b82f6", "#f59e0b", "#8b5cf6", "#22c55e", "#9ca3af"],
-            width="small",
         ),
         "Prazo": st.column_config.TextColumn(
             "Prazo", help="90 dias após a interrupção: amarelo a 15 dias do fim, vermelho vencido"
