@@ -8,7 +8,7 @@ and search. Period bounds are São Paulo days, given here as aware datetimes by 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from lib.store import Cursor, rows, scalar
@@ -113,6 +113,18 @@ def _from(criteria: Any, sort: str | None = None) -> str:
     return "FROM ticket t" + join
 
 
+# Sorting by deadline walks two segments in order: the tickets with a discount request (inner
+# join, by deadline), then those without one (by id, under the NO_DEADLINE key). A LEFT JOIN
+# of every ticket to sort them in one go measured ~3x slower on 1M tickets.
+_DATED = "FROM ticket t JOIN discount_request dr ON dr.ticket_id = t.id"
+_UNDATED = (
+    "FROM ticket t CROSS JOIN (SELECT NULL::INTEGER AS reason, NULL::VARCHAR AS decision,"
+    " NULL::VARCHAR AS opa_protocol) dr"
+    " WHERE NOT EXISTS (SELECT 1 FROM discount_request x WHERE x.ticket_id = t.id) AND"
+)
+NO_DEADLINE_DATE = date(9999, 12, 31)
+
+
 def page(
     cur: Cursor,
     criteria: Any,
@@ -132,20 +144,35 @@ def page(
     bound = before if backwards else after
     # Walking forwards in a DESC order means smaller keys; backwards means larger.
     smaller = (direction == "DESC") != backwards
-    op, op_eq = ("<", "<=") if smaller else (">", ">=")
-    if bound is not None:
-        # The redundant first comparison lets DuckDB skip row groups by their min/max.
-        where += f" AND {key} {op_eq} ? AND ({key} {op} ? OR ({key} = ? AND t.id {op} ?))"
-        params += [bound[0], bound[0], bound[0], bound[1]]
     order = "DESC" if smaller else "ASC"
-    found = rows(
-        cur,
-        f"""SELECT {_PAGE_COLUMNS}, {key} AS sort_key {_from(criteria, sort)}
-            WHERE {where}
-            ORDER BY sort_key {order}, t.id {order}
-            LIMIT ?""",
-        [*params, limit + 1],
-    )
+    if sort == "prazo":
+        segments = [("dr.deadline", _DATED + " WHERE"), (f"{NO_DEADLINE}", _UNDATED)]
+        if backwards:
+            segments.reverse()
+        if bound is not None:  # start in the segment that holds the bound
+            in_undated = bound[0] == NO_DEADLINE_DATE
+            if in_undated != backwards:  # forwards from undated, or back from dated
+                segments = segments[1:]
+    else:
+        segments = [(key, _from(criteria, sort) + " WHERE")]
+    found: list[dict] = []
+    for seg_key, seg_from in segments:
+        cond, cond_params = where, list(params)
+        if bound is not None:
+            op, op_eq = ("<", "<=") if smaller else (">", ">=")
+            # The redundant first comparison lets DuckDB skip row groups by their min/max.
+            cond += f" AND {seg_key} {op_eq} ? AND ({seg_key} {op} ? OR ({seg_key} = ? AND t.id {op} ?))"
+            cond_params += [bound[0], bound[0], bound[0], bound[1]]
+        found += rows(
+            cur,
+            f"""SELECT {_PAGE_COLUMNS}, {seg_key} AS sort_key {seg_from} {cond}
+                ORDER BY sort_key {order}, t.id {order}
+                LIMIT ?""",
+            [*cond_params, limit + 1 - len(found)],
+        )
+        if len(found) > limit:
+            break
+        bound = None  # the next segment starts from its beginning
     if direction != order:
         found.reverse()
     _attach(cur, found)

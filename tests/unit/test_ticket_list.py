@@ -198,3 +198,32 @@ def test_export_carries_the_whole_filtered_set(world):
     assert row[headers.index("Valor calculado (R$)")] == pytest.approx(0.79)
     assert row[headers.index("Abertura")].strftime("%d/%m/%Y %H:%M") == "30/11/2026 15:00"
     assert len(tl.export_frame(world.store, world.atendente, Filters(status=("S",)))) == 0
+
+
+def test_deadline_order_walks_dated_then_undated_both_ways(world):
+    dated = [
+        discount(world, "a", days_ago=0),
+        discount(world, "b", days_ago=40, contract="joao"),
+        discount(world, "c", days_ago=80, contract="joao2"),
+    ]
+    undated = plain_tickets(world, 5)
+    expected = list(reversed(dated)) + sorted(undated)
+    f = Filters(sort="prazo")
+    seen, page = [], tl.list_page(world.store, world.atendente, f, page_size=2)
+    pages = [page]
+    while True:
+        seen += page.ids
+        if page.next_key is None:
+            break
+        page = tl.list_page(world.store, world.atendente, f, after=page.next_key, page_size=2)
+        pages.append(page)
+    assert seen == expected
+    back = []
+    page = pages[-1]
+    while page.prev_key is not None:
+        page = tl.list_page(world.store, world.atendente, f, before=page.prev_key, page_size=2)
+        back = page.ids + back
+    assert back + pages[-1].ids == expected
+    assert tl.list_page(
+        world.store, world.atendente, Filters(sort="prazo", decision="pendente")
+    ).ids == list(reversed(dated))
