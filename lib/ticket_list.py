@@ -259,11 +259,27 @@ def browse(
 ) -> tuple[Page, Matrix]:
     """What the page shows on each rerun: one page and the counts, whose sum is the total (one
     scan fewer than counting apart)."""
-    matrix = status_matrix(store, actor, filters)
+    require(actor, Perm.READ_TICKETS)
+    criteria: Any = filters
+    if filters.search:  # name the matching customers once for both queries
+        with store.read() as cur:
+            criteria = _Resolved(filters, q.matching_customers(cur, filters.search))
+    matrix = status_matrix(store, actor, criteria)
     page = list_page(
-        store, actor, filters, after=after, before=before, page_size=page_size, with_total=False
+        store, actor, criteria, after=after, before=before, page_size=page_size, with_total=False
     )
-    return replace(page, total=matrix.total), matrix
+    return replace(page, total=matrix.total, filters=filters), matrix
+
+
+class _Resolved:
+    """Filters plus the customer ids their search names (read by lib.store.ticket_list)."""
+
+    def __init__(self, filters: Filters, customer_ids: list[int] | None) -> None:
+        self._filters = filters
+        self.customer_ids = customer_ids
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._filters, name)
 
 
 def _matrix(cur, filters: Filters) -> Matrix:

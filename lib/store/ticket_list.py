@@ -44,6 +44,22 @@ LEFT JOIN discount_request dr ON dr.ticket_id = t.id
 """
 
 
+_CUSTOMER_MATCH = """strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
+    OR (? <> '' AND length(?) >= 3 AND cpf_cnpj LIKE ? || '%')"""
+
+
+def matching_customers(cur: Cursor, text: str, cap: int = 5_000) -> list[int] | None:
+    """The customers a search text names (name, accents ignored, or CPF/CNPJ prefix); None when
+    more than `cap` match (the queries then keep the subquery)."""
+    text = (text or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    found = cur.execute(
+        f"SELECT id FROM customer WHERE {_CUSTOMER_MATCH} LIMIT ?",
+        [text, digits, digits, digits, cap + 1],
+    ).fetchall()
+    return None if len(found) > cap else [r[0] for r in found]
+
+
 def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
     return bool(
         criteria.reason is not None
@@ -93,14 +109,19 @@ def where_clause(
     if text:
         digits = "".join(ch for ch in text if ch.isdigit())
         # A protocol, an OPA protocol, a customer's name (accents ignored) or CPF/CNPJ.
-        conds.append(
-            """(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)
-                OR t.customer_id IN (
-                    SELECT id FROM customer
-                    WHERE strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
-                       OR (? <> '' AND length(?) >= 3 AND cpf_cnpj LIKE ? || '%')))"""
-        )
-        params += [text, text, text, digits, digits, digits]
+        customers = getattr(criteria, "customer_ids", None)
+        if customers is not None:  # resolved once by matching_customers()
+            conds.append(
+                f"(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)"
+                f" OR t.customer_id IN ({', '.join('?' * len(customers)) or 'NULL'}))"
+            )
+            params += [text, text, *customers]
+        else:
+            conds.append(
+                f"""(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)
+                    OR t.customer_id IN (SELECT id FROM customer WHERE {_CUSTOMER_MATCH}))"""
+            )
+            params += [text, text, text, digits, digits, digits]
     return (" AND ".join(conds) or "TRUE"), params
 
 

@@ -227,3 +227,18 @@ def test_deadline_order_walks_dated_then_undated_both_ways(world):
     assert tl.list_page(
         world.store, world.atendente, Filters(sort="prazo", decision="pendente")
     ).ids == list(reversed(dated))
+
+
+def test_browse_resolves_a_search_once_and_agrees_with_the_subquery(world):
+    d1 = discount(world, "a")
+    d2 = discount(world, "b", contract="joao")
+    others = plain_tickets(world, 2)
+    for text, expected in [("joao", {d2, *others}), ("maria", {d1}), ("ninguém", set())]:
+        page, matrix = tl.browse(world.store, world.atendente, Filters(search=text))
+        assert set(page.ids) == expected and matrix.total == page.total == len(expected)
+        assert set(tl.list_page(world.store, world.atendente, Filters(search=text)).ids) == expected
+    from lib.store import ticket_list as q
+
+    with world.store.read() as cur:
+        assert q.matching_customers(cur, "s", cap=1) is None  # too many: keep the subquery
+        assert q.matching_customers(cur, "529.982") == [world.maria]
