@@ -263,7 +263,11 @@ def browse(
     criteria: Any = filters
     if filters.search:  # name the matching customers once for both queries
         with store.read() as cur:
-            criteria = _Resolved(filters, q.matching_customers(cur, filters.search))
+            criteria = _Resolved(
+                filters,
+                q.matching_customers(cur, filters.search),
+                q.opa_tickets(cur, filters.search),
+            )
     matrix = status_matrix(store, actor, criteria)
     page = list_page(
         store, actor, criteria, after=after, before=before, page_size=page_size, with_total=False
@@ -272,11 +276,15 @@ def browse(
 
 
 class _Resolved:
-    """Filters plus the customer ids their search names (read by lib.store.ticket_list)."""
+    """Filters plus the customers and OPA tickets their search names (read by
+    lib.store.ticket_list)."""
 
-    def __init__(self, filters: Filters, customer_ids: list[int] | None) -> None:
+    def __init__(
+        self, filters: Filters, customer_ids: list[int] | None, opa_ticket_ids: list[int]
+    ) -> None:
         self._filters = filters
         self.customer_ids = customer_ids
+        self.opa_ticket_ids = opa_ticket_ids
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._filters, name)

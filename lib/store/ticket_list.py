@@ -60,11 +60,21 @@ def matching_customers(cur: Cursor, text: str, cap: int = 5_000) -> list[int] | 
     return None if len(found) > cap else [r[0] for r in found]
 
 
+def opa_tickets(cur: Cursor, text: str) -> list[int]:
+    """The tickets whose OPA protocol is this text, in any case."""
+    found = cur.execute(
+        "SELECT ticket_id FROM discount_request WHERE upper(opa_protocol) = upper(?)",
+        [(text or "").strip()],
+    ).fetchall()
+    return [r[0] for r in found]
+
+
 def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
+    resolved = getattr(criteria, "customer_ids", None) is not None
     return bool(
         criteria.reason is not None
         or criteria.decision is not None
-        or (criteria.search or "").strip()
+        or ((criteria.search or "").strip() and not resolved)
         or sort == "prazo"
     )
 
@@ -110,12 +120,13 @@ def where_clause(
         digits = "".join(ch for ch in text if ch.isdigit())
         # A protocol, an OPA protocol, a customer's name (accents ignored) or CPF/CNPJ.
         customers = getattr(criteria, "customer_ids", None)
-        if customers is not None:  # resolved once by matching_customers()
+        if customers is not None:  # resolved once by resolve_search(): no join needed
+            opa = criteria.opa_ticket_ids
             conds.append(
-                f"(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)"
+                f"(t.protocol = ? OR t.id IN ({', '.join('?' * len(opa)) or 'NULL'})"
                 f" OR t.customer_id IN ({', '.join('?' * len(customers)) or 'NULL'}))"
             )
-            params += [text, text, *customers]
+            params += [text, *opa, *customers]
         else:
             conds.append(
                 f"""(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)

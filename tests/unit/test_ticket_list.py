@@ -233,7 +233,8 @@ def test_browse_resolves_a_search_once_and_agrees_with_the_subquery(world):
     d1 = discount(world, "a")
     d2 = discount(world, "b", contract="joao")
     others = plain_tickets(world, 2)
-    for text, expected in [("joao", {d2, *others}), ("maria", {d1}), ("ninguém", set())]:
+    cases = [("joao", {d2, *others}), ("maria", {d1}), ("ninguém", set()), ("opaa0001", {d1})]
+    for text, expected in cases:
         page, matrix = tl.browse(world.store, world.atendente, Filters(search=text))
         assert set(page.ids) == expected and matrix.total == page.total == len(expected)
         assert set(tl.list_page(world.store, world.atendente, Filters(search=text)).ids) == expected
