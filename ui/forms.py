@@ -20,3 +20,18 @@ def clear(prefix: str) -> None:
     """Forget every widget of the form (keys starting with `prefix`) and its idempotency key."""
     for key in [k for k in st.session_state.keys() if str(k).startswith(prefix)]:
         del st.session_state[key]
+
+
+def form_prefix(name: str) -> str:
+    """The widget-key prefix of form `name`, e.g. `dr0_`. It changes after each `reset`: a new
+    key is a new widget, so the browser shows it empty. Deleting a widget's key (`clear`) only
+    resets it on the server; the browser keeps showing the old text and sends it back on the
+    next interaction."""
+    return f"{name}{st.session_state.get(f'{name}__generation', 0)}_"
+
+
+def reset(name: str) -> None:
+    """Empty form `name` after a successful save: forget its widgets and idempotency key, and
+    move its widgets to new keys."""
+    clear(form_prefix(name))
+    st.session_state[f"{name}__generation"] = st.session_state.get(f"{name}__generation", 0) + 1
