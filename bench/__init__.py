@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures against a naive baseline (python -m bench.NAME)."""

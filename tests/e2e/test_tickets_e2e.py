@@ -1,0 +1,63 @@
+"""In real Chromium: financeiro finds the request an atendente created, assumes and approves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.store import Store
+from tests.e2e.conftest import login, screenshot, start_server, wait_idle
+from tests.fixtures import build_world
+from tests.ticket_factory import discount
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def server_with_request(tmp_path):
+    db = tmp_path / "e2e.duckdb"
+    store = Store(db)
+    store.migrate()
+    world = build_world(store)
+    ticket_id = discount(world, "e2e", days_ago=1)  # opened by the atendente
+    store.close()
+    srv = start_server(db, tmp_path)
+    yield srv, ticket_id
+    srv.stop()
+
+
+def test_financeiro_assumes_and_approves_the_atendentes_request(server_with_request, page):
+    server, ticket_id = server_with_request
+    login(page, server.url, "financeiro")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Atendimentos").click()
+    wait_idle(page)
+    page.get_by_text("Atendimentos 1–1 de 1").wait_for()
+
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selection box
+    wait_idle(page)
+    detail = page.locator(".st-key-tk_detail")
+    detail.get_by_text("DESCONTO EM FATURA").first.wait_for()
+    assert f"id={ticket_id}" in page.url
+
+    detail.get_by_role("button", name="Assumir").click()
+    wait_idle(page)
+    page.get_by_text("Atendimento assumido com sucesso!").wait_for()
+
+    detail.get_by_text("Aprovar", exact=True).first.click()  # open the expander
+    detail.locator("[data-testid='stFormSubmitButton'] button", has_text="Aprovar").click()
+    wait_idle(page)
+    page.get_by_text("Desconto de R$\xa00,79 aprovado.").wait_for()
+    screenshot(page, "tickets-approved")
+
+    server.stop()
+    store = server.store()
+    with store.read() as cur:
+        status, decision, approved, by = cur.execute(
+            "SELECT t.status, dr.decision, dr.approved_amount, s.username "
+            "FROM ticket t JOIN discount_request dr ON dr.ticket_id = t.id "
+            "JOIN staff s ON s.id = dr.decided_by WHERE t.id = ?",
+            [ticket_id],
+        ).fetchone()
+    store.close()
+    assert (status, decision, str(approved), by) == ("EP", "aprovado", "0.79", "financeiro")

@@ -1,0 +1,251 @@
+"""A ticket's detail (fields, discount block, history) and the actions the user may take on it.
+
+Every action is one use-case call from the submit button's callback, with the ticket id and
+the status this render showed bound as arguments: a stale screen is refused by the store's
+conditional update instead of acting twice or on another ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from lib import fmt, services
+from lib import ticket_list as tl
+from lib.auth import User
+from lib.domain import (
+    ACTION_LABELS,
+    DECISION_LABELS,
+    STATUS_LABELS,
+    TZ,
+    Action,
+    Decision,
+    DomainError,
+    NotFound,
+    Status,
+    next_due_date,
+)
+from lib.domain import now as clock_now
+from lib.store import Store
+
+FLASH = "tk_flash"
+STATUS_COLORS = {"N": "blue", "P": "orange", "EP": "violet", "S": "green", "C": "gray"}
+DECISION_COLORS = {
+    "aguardando_retorno": "orange",
+    "pendente": "blue",
+    "aprovado": "violet",
+    "reprovado": "red",
+    "aplicado": "green",
+    "cancelado": "gray",
+}
+
+
+def _key(action: Action, name: str, ticket_id: int) -> str:
+    return f"tk_{action.value}_{name}_{ticket_id}"
+
+
+def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status: str) -> None:
+    """Submit callback: read this action's inputs, make the one use-case call, keep the result
+    for the next render, and clear the inputs only after a success."""
+    ss = st.session_state
+
+    def val(name: str, default=None):
+        return ss.get(_key(action, name, ticket_id), default)
+
+    try:
+        if action == Action.ASSUMIR:
+            done = services.assume(store, user, ticket_id, expected_status=shown_status)
+        elif action == Action.ENCAMINHAR:
+            done = services.forward(
+                store,
+                user,
+                ticket_id,
+                val("dept"),
+                val("note", ""),
+                expected_status=shown_status,
+            )
+        elif action == Action.MENSAGEM:
+            done = services.add_message(
+                store, user, ticket_id, val("text", ""), customer_visible=bool(val("visible"))
+            )
+        elif action == Action.RETORNO_SINAL:
+            day, hour = val("day"), val("time")
+            if day is None or hour is None:
+                raise DomainError("Informe a data e a hora do retorno do sinal.")
+            done = services.record_signal_return(
+                store, user, ticket_id, datetime.combine(day, hour, TZ)
+            )
+        elif action == Action.APROVAR:
+            done = services.approve(
+                store,
+                user,
+                ticket_id,
+                adjusted_amount=tl.parse_brl(val("amount", "")),
+                adjustment_reason=val("reason", ""),
+                expected_status=shown_status,
+            )
+        elif action == Action.REPROVAR:
+            done = services.reject(
+                store, user, ticket_id, val("reason", ""), expected_status=shown_status
+            )
+        elif action == Action.APLICAR:
+            done = services.mark_applied(
+                store, user, ticket_id, val("due"), expected_status=shown_status
+            )
+        elif action == Action.CANCELAR:
+            done = services.cancel(
+                store, user, ticket_id, val("reason", ""), expected_status=shown_status
+            )
+        else:  # pragma: no cover - the page only offers the actions above
+            raise DomainError("Ação desconhecida.")
+    except DomainError as exc:
+        ss[FLASH] = ("error", str(exc), ticket_id)
+        return
+    ss[FLASH] = ("success", done.message, ticket_id)
+    for name in ("note", "text", "amount", "reason"):
+        if _key(action, name, ticket_id) in ss:
+            ss[_key(action, name, ticket_id)] = ""
+
+
+def show_flash(ticket_id: int | None = None) -> None:
+    flash = st.session_state.get(FLASH)
+    if flash and (ticket_id is None or flash[2] == ticket_id):
+        kind, text, _ = st.session_state.pop(FLASH)
+        (st.success if kind == "success" else st.error)(text)
+
+
+def render(store: Store, user: User, ticket_id: int) -> None:
+    try:
+        ticket, discount, history = services.ticket_detail(store, user, ticket_id)
+    except NotFound as exc:
+        st.warning(str(exc))
+        return
+    status = ticket["status"]
+    with st.container(border=True, key="tk_detail"):
+        st.subheader(f"Atendimento {ticket['protocol']} · {ticket['subject']}")
+        badges = st.container(horizontal=True)
+        with badges:
+            st.badge(STATUS_LABELS[Status(status)], color=STATUS_COLORS[status])
+            if discount:
+                st.badge(
+                    DECISION_LABELS[Decision(discount["decision"])],
+                    color=DECISION_COLORS[discount["decision"]],
+                )
+            st.badge(ticket["department"], color="gray")
+        show_flash(ticket_id)
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            names = ["Atendimento", "Desconto", "Histórico"] if discount else None
+            tabs = st.tabs(names or ["Atendimento", "Histórico"])
+            with tabs[0]:
+                st.dataframe(
+                    pd.DataFrame(tl.ticket_fields(ticket), columns=["Campo", "Valor"]),
+                    hide_index=True,
+                    width="stretch",
+                    key=f"tk_fields_{ticket_id}",
+                )
+                st.markdown("**Mensagem**")
+                st.text(ticket["message"] or "—")
+            if discount:
+                with tabs[1]:
+                    view = tl.discount_view(store, discount)
+                    st.dataframe(
+                        pd.DataFrame(list(view.items()), columns=["Campo", "Valor"]),
+                        hide_index=True,
+                        width="stretch",
+                        key=f"tk_discount_{ticket_id}",
+                    )
+            with tabs[-1]:
+                st.dataframe(
+                    tl.history_rows(history),
+                    hide_index=True,
+                    width="stretch",
+                    key=f"tk_history_{ticket_id}",
+                )
+        with right:
+            _actions(store, user, ticket, discount)
+
+
+def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> None:
+    actions = tl.available_actions(user, ticket, discount)
+    st.markdown("**Ações**")
+    if not actions:
+        st.caption("Nenhuma ação disponível para o seu perfil neste atendimento.")
+        return
+    tid, status = ticket["id"], ticket["status"]
+    args = (store, user)
+    if Action.ASSUMIR in actions:
+        st.button(
+            "Assumir",
+            key=f"tk_assumir_{tid}",
+            type="primary",
+            icon=":material/front_hand:",
+            on_click=_run,
+            args=(*args, Action.ASSUMIR, tid, status),
+        )
+    for action in actions:
+        if action == Action.ASSUMIR:
+            continue
+        label = {
+            Action.MENSAGEM: "Adicionar mensagem",
+            Action.RETORNO_SINAL: "Informar retorno do sinal",
+        }.get(action, ACTION_LABELS[action])
+        with st.expander(label, expanded=False):
+            with st.form(f"tk_form_{action.value}_{tid}", border=False):
+                _inputs(store, user, action, ticket, discount)
+                st.form_submit_button(
+                    label,
+                    type="primary" if action in (Action.APROVAR, Action.APLICAR) else "secondary",
+                    on_click=_run,
+                    args=(*args, action, tid, status),
+                )
+
+
+def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: dict | None):
+    tid = ticket["id"]
+    if action == Action.ENCAMINHAR:
+        options = tl.filter_options(store, user).departments
+        choices = [d for d in options if d != ticket["department_id"]]
+        st.selectbox(
+            "Departamento",
+            choices,
+            format_func=options.get,
+            key=_key(action, "dept", tid),
+        )
+        st.text_area("Observação para o outro departamento", key=_key(action, "note", tid))
+    elif action == Action.MENSAGEM:
+        st.text_area("Mensagem", key=_key(action, "text", tid))
+        st.checkbox("Visível para o cliente", key=_key(action, "visible", tid))
+    elif action == Action.RETORNO_SINAL:
+        now = clock_now()
+        st.date_input(
+            "Data do retorno", value=now.date(), format="DD/MM/YYYY", key=_key(action, "day", tid)
+        )
+        st.time_input(
+            "Hora do retorno",
+            value=time(now.hour, now.minute),
+            step=60,
+            key=_key(action, "time", tid),
+        )
+    elif action == Action.APROVAR:
+        computed = fmt.brl(discount["computed_amount"]) if discount else ""
+        st.caption(
+            f"Valor calculado: {computed}. Deixe o valor em branco para aprovar o calculado."
+        )
+        st.text_input(
+            "Valor ajustado (opcional)", placeholder="ex.: 12,50", key=_key(action, "amount", tid)
+        )
+        st.text_input("Motivo do ajuste", key=_key(action, "reason", tid))
+    elif action in (Action.REPROVAR, Action.CANCELAR):
+        st.text_area("Motivo", key=_key(action, "reason", tid))
+    elif action == Action.APLICAR:
+        due_day = ticket.get("due_day")
+        today = clock_now().date()
+        st.date_input(
+            "Vencimento da fatura",
+            value=next_due_date(due_day, today) if due_day else today,
+            format="DD/MM/YYYY",
+            key=_key(action, "due", tid),
+        )
