@@ -386,9 +386,13 @@ SHOWN_ACTIONS = (
     Action.APROVAR,
     Action.REPROVAR,
     Action.APLICAR,
+    Action.PENDENCIAR,
+    Action.SOLUCIONAR,
     Action.CANCELAR,
 )
 DISCOUNT_ONLY = {Action.RETORNO_SINAL, Action.APROVAR, Action.REPROVAR, Action.APLICAR}
+# Discount tickets are solved by applying or rejecting the discount, never by hand.
+NOT_FOR_DISCOUNT = {Action.SOLUCIONAR}
 
 
 def available_actions(user: User, ticket: dict, discount: dict | None) -> list[Action]:
@@ -403,6 +407,8 @@ def available_actions(user: User, ticket: dict, discount: dict | None) -> list[A
         if status not in allowed:
             continue
         if action in DISCOUNT_ONLY and discount is None:
+            continue
+        if action in NOT_FOR_DISCOUNT and discount is not None:
             continue
         if discount is not None and action in DECISION_TRANSITIONS:
             if Decision(discount["decision"]) not in DECISION_TRANSITIONS[action][0]:

@@ -94,6 +94,14 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
             done = services.mark_applied(
                 store, user, ticket_id, val("due"), expected_status=shown_status
             )
+        elif action == Action.PENDENCIAR:
+            done = services.set_pending(
+                store, user, ticket_id, val("note", ""), expected_status=shown_status
+            )
+        elif action == Action.SOLUCIONAR:
+            done = services.solve(
+                store, user, ticket_id, val("note", ""), expected_status=shown_status
+            )
         elif action == Action.CANCELAR:
             done = services.cancel(
                 store, user, ticket_id, val("reason", ""), expected_status=shown_status
@@ -197,7 +205,9 @@ def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> N
                 _inputs(store, user, action, ticket, discount)
                 st.form_submit_button(
                     label,
-                    type="primary" if action in (Action.APROVAR, Action.APLICAR) else "secondary",
+                    type="primary"
+                    if action in (Action.APROVAR, Action.APLICAR, Action.SOLUCIONAR)
+                    else "secondary",
                     on_click=_run,
                     args=(*args, action, tid, status),
                 )
@@ -240,6 +250,10 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
         st.text_input("Motivo do ajuste", key=_key(action, "reason", tid))
     elif action in (Action.REPROVAR, Action.CANCELAR):
         st.text_area("Motivo", key=_key(action, "reason", tid))
+    elif action == Action.PENDENCIAR:
+        st.text_area("O que o atendimento está aguardando", key=_key(action, "note", tid))
+    elif action == Action.SOLUCIONAR:
+        st.text_area("Solução", key=_key(action, "note", tid))
     elif action == Action.APLICAR:
         due_day = ticket.get("due_day")
         today = clock_now().date()

@@ -264,3 +264,31 @@ def test_export_carries_the_whole_filtered_set(logged_in, app_env, role):
     sheet = openpyxl.load_workbook(io.BytesIO(export["xlsx"]))["Atendimentos"]
     assert sheet.max_row == 72
     assert {b.label for b in at.get("download_button")} == {"Baixar CSV", "Baixar XLSX"}
+
+
+def test_a_general_ticket_is_pended_and_solved_from_the_list(logged_in, app_env):
+    (ticket,) = plain_tickets(app_env, 1)
+    d = discount(app_env, "a", days_ago=3)
+    at = open_page(logged_in, "atendente")
+    select(at, 0)
+    labels = {b.label for b in at.button}
+    assert "Solucionar" not in labels  # it must be assumed first
+    at.button(key=f"tk_assumir_{ticket}").click().run()
+    assert at.success[0].value == "Atendimento assumido com sucesso!"
+    at.text_area(key=f"tk_pendenciar_note_{ticket}").set_value(
+        "Aguardando o cliente reiniciar a ONU"
+    )
+    submit(at, "pendenciar", ticket, "Marcar como pendente")
+    assert status_of(app_env, ticket) == ("P", None)
+    at.button(key=f"tk_assumir_{ticket}").click().run()
+    at.text_area(key=f"tk_solucionar_note_{ticket}").set_value("Conector trocado; sinal normal")
+    submit(at, "solucionar", ticket, "Solucionar")
+    assert at.success[0].value == "Atendimento solucionado."
+    assert status_of(app_env, ticket) == ("S", None)
+    # a discount request is never solved by hand
+    services.assume(app_env.store, app_env.financeiro, d)
+    at = open_page(logged_in, "supervisor")
+    select(at, 1)
+    assert "DESCONTO EM FATURA" in at.subheader[-1].value
+    assert {"Aprovar", "Marcar como pendente"} <= {b.label for b in at.button}
+    assert "Solucionar" not in {b.label for b in at.button}
