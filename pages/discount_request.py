@@ -138,11 +138,19 @@ def _show_result() -> None:
         with right:
             st.markdown("**Leia para o cliente**")
             st.code(res["script"], language=None, wrap_lines=True)
-        st.button(
-            "Fechar aviso",
-            key="discount_result_close",
-            on_click=lambda: st.session_state.pop(RESULT, None),
-        )
+        links = st.container(horizontal=True)
+        with links:
+            st.page_link(
+                "pages/tickets.py",
+                label="Ver o atendimento",
+                icon=":material/open_in_new:",
+                query_params={"id": str(res["ticket_id"])},
+            )
+            st.button(
+                "Fechar aviso",
+                key="discount_result_close",
+                on_click=lambda: st.session_state.pop(RESULT, None),
+            )
 
 
 def _reason_block() -> int | None:

@@ -149,6 +149,9 @@ def test_happy_path_preview_then_save(logged_in, app_env):
     codes = [c.value for c in at.code]
     assert t["protocol"] in codes
     assert any(c.startswith("Sr(a). Maria, seu pedido de desconto") for c in codes)
+    link = at.get("page_link")[0]
+    assert (link.proto.label, link.proto.page) == ("Ver o atendimento", "atendimentos")
+    assert link.proto.query_string == f"id={t['id']}"
     # the form is cleared only now
     assert at.text_input(key=k(at, "q")).value == ""
     assert at.radio(key=k(at, "reason")).value is None
