@@ -63,7 +63,10 @@ def customer_picker(
         candidates = [preset_customer_id]
         bundle = lookups.customer_bundle(store, user, preset_customer_id)
         labels = {preset_customer_id: _customer_label(bundle.customer)} if bundle else {}
-        st.selectbox(
+        if not labels:
+            st.error("Cliente não encontrado.")
+            return choice
+        customer_id = st.selectbox(
             "Cliente", candidates, format_func=labels.get, key=f"{key}customer", disabled=True
         )
     else:
