@@ -53,7 +53,7 @@ class TicketFields:
             placeholder="Ninguém ainda (quem assumir fica responsável)",
         )
 
-    def priority(self, default: str = "M") -> str:
+    def priority(self, default: str = "M", *, required: bool = False) -> str:
         codes = list(PRIORITY_LABELS)
         return st.selectbox(
             "Prioridade",
@@ -61,6 +61,7 @@ class TicketFields:
             index=codes.index(default),
             format_func=PRIORITY_LABELS.get,
             key=f"{self.key}priority",
+            required=required,
         )
 
     def reserved(self) -> tuple[date | None, str | None]:
@@ -97,7 +98,7 @@ class TicketFields:
             st.caption(f"Mensagem ao cliente: “{canned[chosen]['body']}”")
         return chosen
 
-    def pending_interaction(self) -> str:
+    def pending_interaction(self, *, required: bool = False) -> str:
         codes = list(PENDING_INTERACTION_LABELS)
         return st.selectbox(
             "Interação pendente",
@@ -105,6 +106,7 @@ class TicketFields:
             index=codes.index("N"),
             format_func=PENDING_INTERACTION_LABELS.get,
             key=f"{self.key}pending",
+            required=required,
         )
 
     def complementary_status(self) -> int | None:
