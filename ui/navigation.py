@@ -45,6 +45,22 @@ PAGES: list[PageSpec] = [
         Perm.READ_TICKETS,
         True,
     ),
+    PageSpec(
+        "pages/new_ticket.py",
+        "novo-atendimento",
+        "Novo atendimento",
+        ":material/add_circle:",
+        "Atendimento",
+        Perm.OPEN_TICKET,
+    ),
+    PageSpec(
+        "pages/catalogs.py",
+        "cadastros",
+        "Cadastros",
+        ":material/list_alt:",
+        "Gestão",
+        Perm.MANAGE_SETTINGS,
+    ),
 ]
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
