@@ -20,3 +20,21 @@ def clear(prefix: str) -> None:
     """Forget every widget of the form (keys starting with `prefix`) and its idempotency key."""
     for key in [k for k in st.session_state.keys() if str(k).startswith(prefix)]:
         del st.session_state[key]
+
+
+def prefix(name: str) -> str:
+    """The widget-key prefix of form `name` for the ticket being filled now.
+
+    It changes after each successful save (see `reset`): widgets with new keys are new widgets,
+    so the browser shows them empty. Deleting a widget's state alone does not reach the browser,
+    which keeps showing (and sends back) what was typed.
+    """
+    return f"{name}{st.session_state.get(f'{name}__gen', 0)}_"
+
+
+def reset(name: str) -> None:
+    """After a successful save: move form `name` to fresh widget keys and forget the old ones
+    (their values and the idempotency key)."""
+    old = prefix(name)
+    st.session_state[f"{name}__gen"] = st.session_state.get(f"{name}__gen", 0) + 1
+    clear(old)
