@@ -23,7 +23,8 @@ from ui import forms, session
 from ui.customer_picker import chosen_ids, customer_picker
 from ui.ticket_fields import TicketFields
 
-FORM = "nt_"  # every widget key of the form starts with this; cleared after a successful save
+FORM_NAME = "nt"
+FORM = forms.prefix(FORM_NAME)  # every widget key of the form starts with this; new after a save
 LAST = "novo_last"  # the ticket just saved (kept after the form is cleared)
 ERROR = "novo_error"
 FLASH = "novo_flash"
@@ -51,6 +52,7 @@ departments = {d["id"]: d for d in lookups.options(store, user, "department")}
 
 def _on_subject() -> None:
     """Choosing a subject fills the description and brings its department and priority."""
+    FORM = forms.prefix(FORM_NAME)  # noqa: N806
     subject = subjects.get(st.session_state.get(f"{FORM}subject"))
     if subject is None:
         return
@@ -62,6 +64,7 @@ def _on_subject() -> None:
 
 def _save(store: Store, user: User, preset: int | None) -> None:
     state = st.session_state
+    FORM = forms.prefix(FORM_NAME)  # noqa: N806
     chosen = chosen_ids(FORM, preset)
     data = TicketInput(
         subject_id=state.get(f"{FORM}subject"),
@@ -89,7 +92,7 @@ def _save(store: Store, user: User, preset: int | None) -> None:
     except DomainError as exc:
         state[ERROR] = str(exc)
         return
-    forms.clear(FORM)
+    forms.reset(FORM_NAME)
     state.pop(ERROR, None)
     state.pop(FLASH, None)
     state[LAST] = opened.ticket_id
@@ -99,9 +102,9 @@ def _assume(store: Store, user: User, ticket_id: int, status: str) -> None:
     try:
         done = services.assume(store, user, ticket_id, expected_status=status)
     except DomainError as exc:
-        st.session_state[FLASH] = ("error", str(exc))
+        st.session_state[FLASH] = (ticket_id, "error", str(exc))
         return
-    st.session_state[FLASH] = ("success", done.message)
+    st.session_state[FLASH] = (ticket_id, "success", done.message)
 
 
 def _recent(customer_id: int, title: str) -> None:
@@ -143,9 +146,9 @@ def _saved_panel(ticket_id: int) -> None:
             f"Informe ao cliente o protocolo **{ticket['protocol']}**.",
             icon=":material/support_agent:",
         )
-        flash = st.session_state.pop(FLASH, None)
-        if flash:
-            (st.success if flash[0] == "success" else st.error)(flash[1])
+        flash = st.session_state.get(FLASH)
+        if flash and flash[0] == ticket_id:  # shown until the next action, whatever reruns
+            (st.success if flash[1] == "success" else st.error)(flash[2])
         st.markdown("**Movimentações/Histórico**")
         if status in (Status.NOVO, Status.PENDENTE):
             st.button(

@@ -40,29 +40,29 @@ def test_lists_are_shown_with_their_state(page):
 def test_create_a_subject_then_it_is_offered_with_its_defaults(page, app_env):
     w = app_env
     suporte = find(w.store, "department", "SUPORTE")["id"]
-    page.text_input(key="cad_new_subject_name").input("TROCA DE ROTEADOR")
-    page.text_input(key="cad_new_subject_description").input("Troca do roteador em comodato")
-    page.selectbox(key="cad_new_subject_department_id").set_value(suporte)
-    page.selectbox(key="cad_new_subject_priority").set_value("A")
-    page.checkbox(key="cad_new_subject_login_required").check()
+    page.text_input(key="cad_new_subject0_name").input("TROCA DE ROTEADOR")
+    page.text_input(key="cad_new_subject0_description").input("Troca do roteador em comodato")
+    page.selectbox(key="cad_new_subject0_department_id").set_value(suporte)
+    page.selectbox(key="cad_new_subject0_priority").set_value("A")
+    page.checkbox(key="cad_new_subject0_login_required").check()
     page.button(key="FormSubmitter:cad_new_subject-Cadastrar").click().run()
     assert not page.exception, page.exception
     assert page.success[0].value == "TROCA DE ROTEADOR cadastrado."
     item = find(w.store, "subject", "TROCA DE ROTEADOR")
     assert (item["department_id"], item["priority"], item["login_required"]) == (suporte, "A", True)
-    assert page.text_input(key="cad_new_subject_name").value == ""  # cleared after saving
+    assert page.text_input(key="cad_new_subject1_name").value == ""  # a fresh form
 
     page.switch_page("pages/new_ticket.py").run()
-    page.selectbox(key="nt_subject").set_value(item["id"]).run()
-    assert page.text_area(key="nt_description").value == "Troca do roteador em comodato"
-    assert page.selectbox(key="nt_priority").value == "A"
+    page.selectbox(key="nt0_subject").set_value(item["id"]).run()
+    assert page.text_area(key="nt0_description").value == "Troca do roteador em comodato"
+    assert page.selectbox(key="nt0_priority").value == "A"
 
 
 def test_a_duplicate_name_is_refused_naming_the_field(page, app_env):
-    page.text_input(key="cad_new_department_name").input("Suporte")
+    page.text_input(key="cad_new_department0_name").input("Suporte")
     page.button(key="FormSubmitter:cad_new_department-Cadastrar").click().run()
     assert page.error[0].value == "Nome: já existe o departamento Suporte."
-    assert page.text_input(key="cad_new_department_name").value == "Suporte"  # kept to fix
+    assert page.text_input(key="cad_new_department0_name").value == "Suporte"  # kept to fix
 
 
 def test_edit_and_switch_off_a_canned_response(page, app_env):
@@ -85,8 +85,8 @@ def test_edit_and_switch_off_a_canned_response(page, app_env):
     assert table[table["Título"] == "Visita agendada"]["Situação"].iloc[0] == "Desligado"
 
     page.switch_page("pages/new_ticket.py").run()
-    assert item["id"] not in page.selectbox(key="nt_canned").options
-    assert not [o for o in page.selectbox(key="nt_canned").options if "Visita" in o]
+    assert item["id"] not in page.selectbox(key="nt0_canned").options
+    assert not [o for o in page.selectbox(key="nt0_canned").options if "Visita" in o]
 
     page.switch_page(PAGE).run()
     page.selectbox(key="cad_pick_canned_response").set_value(item["id"]).run()

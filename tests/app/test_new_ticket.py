@@ -13,6 +13,12 @@ from lib.store import scalar
 PAGE = "pages/new_ticket.py"
 
 
+def k(at, name: str) -> str:
+    """The current key of a form widget (the form moves to fresh keys after each save)."""
+    gen = at.session_state["nt__gen"] if "nt__gen" in at.session_state else 0
+    return f"nt{gen}_{name}"
+
+
 @pytest.fixture
 def form(logged_in):
     def make(role: str = "atendente", cliente: int | None = None):
@@ -41,13 +47,13 @@ def item_id(store, table, name) -> int:
 
 
 def pick_customer(at, text):
-    at.text_input(key="nt_q").input(text).run()
+    at.text_input(key=k(at, "q")).input(text).run()
     assert not at.exception, at.exception
     return at
 
 
 def choose_subject(at, store, name):
-    at.selectbox(key="nt_subject").set_value(item_id(store, "subject", name)).run()
+    at.selectbox(key=k(at, "subject")).set_value(item_id(store, "subject", name)).run()
     assert not at.exception, at.exception
     return at
 
@@ -127,14 +133,14 @@ def test_fields_follow_the_procedure_and_required_ones_are_marked(form, app_env)
 def test_each_subject_brings_its_defaults(form, app_env):
     at = form()
     for subject in subjects(app_env.store):
-        at.selectbox(key="nt_subject").set_value(subject["id"]).run()
+        at.selectbox(key=k(at, "subject")).set_value(subject["id"]).run()
         assert not at.exception, at.exception
-        assert at.text_area(key="nt_description").value == subject["description"]
-        assert at.selectbox(key="nt_department").value == subject["department_id"]
-        assert at.selectbox(key="nt_priority").value == subject["priority"], subject["name"]
+        assert at.text_area(key=k(at, "description")).value == subject["description"]
+        assert at.selectbox(key=k(at, "department")).value == subject["department_id"]
+        assert at.selectbox(key=k(at, "priority")).value == subject["priority"], subject["name"]
     # the attendant may edit the description; it is what the ticket records
     choose_subject(at, app_env.store, "LENTIDÃO")
-    at.text_area(key="nt_description").input("Lentidão à noite, só no Wi-Fi").run()
+    at.text_area(key=k(at, "description")).input("Lentidão à noite, só no Wi-Fi").run()
     pick_customer(at, "Maria")
     save(at)
     with app_env.store.read() as cur:
@@ -146,7 +152,7 @@ def test_the_discount_subject_is_not_offered(form, app_env):
     at = form()
     assert (
         item_id(app_env.store, "subject", DISCOUNT_SUBJECT)
-        not in at.selectbox(key="nt_subject").options
+        not in at.selectbox(key=k(at, "subject")).options
     )
 
 
@@ -161,11 +167,11 @@ def test_the_discount_subject_is_not_offered(form, app_env):
 def test_address_origins_fill_address_and_coordinates(form, app_env, origin, expected):
     at = pick_customer(form(), "João")
     w = app_env
-    at.selectbox(key=f"nt_login_{w.joao}").set_value(w.joao_logins[0]).run()
-    at.selectbox(key=f"nt_contract_{w.joao}_{w.joao_logins[0]}").set_value(
+    at.selectbox(key=k(at, f"login_{w.joao}")).set_value(w.joao_logins[0]).run()
+    at.selectbox(key=k(at, f"contract_{w.joao}_{w.joao_logins[0]}")).set_value(
         w.joao_contracts[1]
     ).run()
-    at.radio(key="nt_origin").set_value(origin).run()
+    at.radio(key=k(at, "origin")).set_value(origin).run()
     assert not at.exception, at.exception
     address, lat, lon = address_fields(at)
     assert (address, lat, lon) == expected
@@ -187,12 +193,12 @@ def test_the_customer_origin_with_coordinates(form, app_env):
 
 def test_manual_address_is_typed_and_has_no_coordinates(form, app_env):
     at = pick_customer(form(), "Maria")
-    at.radio(key="nt_origin").set_value("M").run()
+    at.radio(key=k(at, "origin")).set_value("M").run()
     choose_subject(at, app_env.store, "LENTIDÃO")
     save(at)
     assert at.session_state["novo_error"] == "Endereço: com origem Manual, digite o endereço."
     assert at.error[0].value == "Endereço: com origem Manual, digite o endereço."
-    at.text_input(key="nt_manual_address").input("Rua Nova, 99 - Cambuí").run()
+    at.text_input(key=k(at, "manual_address")).input("Rua Nova, 99 - Cambuí").run()
     assert address_fields(at)[1:] == ("", "")
     save(at)
     with app_env.store.read() as cur:
@@ -205,9 +211,9 @@ def test_required_fields_are_refused_in_portuguese_naming_the_field(form, app_en
     key_before = None
     save(at)
     assert at.error[0].value == "Assunto: escolha o assunto do atendimento."
-    key_before = at.session_state["nt___idem"]
+    key_before = at.session_state[k(at, "__idem")]
     choose_subject(at, app_env.store, "INFORMAÇÕES GERAIS")
-    at.selectbox(key="nt_department").set_value(None).run()
+    at.selectbox(key=k(at, "department")).set_value(None).run()
     save(at)
     assert at.error[0].value == "Departamento: escolha o departamento do atendimento."
     # login obrigatório: João has two logins and two contracts, none chosen yet
@@ -216,11 +222,12 @@ def test_required_fields_are_refused_in_portuguese_naming_the_field(form, app_en
     save(at)
     assert at.error[0].value == "Login e Contrato: o assunto SEM CONEXÃO exige login e contrato."
     assert ticket_count(app_env.store) == 0
-    assert at.session_state["nt___idem"] == key_before  # kept until a save succeeds
+    assert at.session_state[k(at, "__idem")] == key_before  # kept until a save succeeds
     w = app_env
-    at.selectbox(key=f"nt_login_{w.joao}").set_value(w.joao_logins[1]).run()
+    at.selectbox(key=k(at, f"login_{w.joao}")).set_value(w.joao_logins[1]).run()
     assert (
-        at.selectbox(key=f"nt_contract_{w.joao}_{w.joao_logins[1]}").value == (w.joao_contracts[1])
+        at.selectbox(key=k(at, f"contract_{w.joao}_{w.joao_logins[1]}")).value
+        == (w.joao_contracts[1])
     )  # the login's contract comes pre-selected
     save(at)
     assert ticket_count(app_env.store) == 1
@@ -242,19 +249,19 @@ def test_saving_shows_id_protocol_and_status_then_assuming(form, app_env):
     w = app_env
     at = pick_customer(form(), "Maria")
     choose_subject(at, w.store, "SEM CONEXÃO")
-    at.selectbox(key="nt_process").set_value(item_id(w.store, "process", "Instalação")).run()
-    at.selectbox(key="nt_responsible").set_value(w.financeiro.id).run()
-    at.selectbox(key="nt_priority").set_value("C").run()
-    at.selectbox(key="nt_best_time").set_value("T").run()
-    at.selectbox(key="nt_canned").set_value(
+    at.selectbox(key=k(at, "process")).set_value(item_id(w.store, "process", "Instalação")).run()
+    at.selectbox(key=k(at, "responsible")).set_value(w.financeiro.id).run()
+    at.selectbox(key=k(at, "priority")).set_value("C").run()
+    at.selectbox(key=k(at, "best_time")).set_value("T").run()
+    at.selectbox(key=k(at, "canned")).set_value(
         item_id(w.store, "canned_response", "Recebemos sua solicitação")
     ).run()
-    at.text_area(key="nt_message").input("Sem sinal desde as 8h; LED LOS vermelho.").run()
-    at.selectbox(key="nt_pending").set_value("I").run()
-    at.selectbox(key="nt_complementary").set_value(
+    at.text_area(key=k(at, "message")).input("Sem sinal desde as 8h; LED LOS vermelho.").run()
+    at.selectbox(key=k(at, "pending")).set_value("I").run()
+    at.selectbox(key=k(at, "complementary")).set_value(
         item_id(w.store, "complementary_status", "Aguardando visita")
     ).run()
-    key = at.session_state["nt___idem"]
+    key = at.session_state[k(at, "__idem")]
     save(at)
 
     ticket, _, history = services.ticket_detail(w.store, w.atendente, 1)
@@ -278,9 +285,9 @@ def test_saving_shows_id_protocol_and_status_then_assuming(form, app_env):
     assert metrics == {"ID": "1", "Protocolo": ticket["protocol"], "Status": "Novo"}
     assert ticket["protocol"] in at.info[0].value
     # the form is cleared, with a new idempotency key for the next ticket
-    assert at.selectbox(key="nt_subject").value is None
-    assert at.text_area(key="nt_message").value == ""
-    assert at.session_state["nt___idem"] != key
+    assert at.selectbox(key=k(at, "subject")).value is None
+    assert at.text_area(key=k(at, "message")).value == ""
+    assert at.session_state[k(at, "__idem")] != key
     # the customer's tickets list shows it
     recent = at.dataframe[1].value
     assert list(recent["Protocolo"]) == [ticket["protocol"]]
@@ -299,7 +306,7 @@ def test_saving_shows_id_protocol_and_status_then_assuming(form, app_env):
 def test_saving_twice_with_the_same_key_opens_one_ticket(form, app_env):
     at = pick_customer(form(), "Maria")
     choose_subject(at, app_env.store, "INFORMAÇÕES GERAIS")
-    key = at.session_state["nt___idem"]
+    key = at.session_state[k(at, "__idem")]
     # a second session holding the same key (a double submit) saved first
     services.open_ticket(
         app_env.store,
@@ -320,23 +327,23 @@ def test_opened_from_a_customer_the_customer_is_filled(form, app_env):
     w = app_env
     at = form(cliente=w.joao)
     assert any("Cliente > Atendimentos > Novo" in c.value for c in at.caption)
-    customer = at.selectbox(key="nt_customer")
+    customer = at.selectbox(key=k(at, "customer"))
     assert customer.value == w.joao and customer.disabled
     assert any("João Souza" in o for o in customer.options)
     # several logins and contracts: listed to choose from
-    assert at.selectbox(key=f"nt_login_{w.joao}").options == [
+    assert at.selectbox(key=k(at, f"login_{w.joao}")).options == [
         "joao.loja · CTO-TAQ-004 · Taquaral",
         "joao.souza · CTO-TAQ-003 · Taquaral",
     ]
-    assert len(at.selectbox(key=f"nt_contract_{w.joao}_None").options) == 2
-    at.selectbox(key=f"nt_login_{w.joao}").set_value(w.joao_logins[0]).run()
+    assert len(at.selectbox(key=k(at, f"contract_{w.joao}_None")).options) == 2
+    at.selectbox(key=k(at, f"login_{w.joao}")).set_value(w.joao_logins[0]).run()
     choose_subject(at, w.store, "LENTIDÃO")
     save(at)
     with w.store.read() as cur:
         row = cur.execute("SELECT customer_id, login_id, contract_id FROM ticket").fetchone()
     assert row == (w.joao, w.joao_logins[0], w.joao_contracts[0])
     # still on the same customer for the next ticket
-    assert at.selectbox(key="nt_customer").value == w.joao
+    assert at.selectbox(key=k(at, "customer")).value == w.joao
 
 
 def test_an_unknown_customer_in_the_address_says_so(form, app_env):
@@ -346,6 +353,6 @@ def test_an_unknown_customer_in_the_address_says_so(form, app_env):
 
 def test_priority_labels_are_the_procedures(form):
     at = form()
-    sb = at.selectbox(key="nt_priority")
+    sb = at.selectbox(key=k(at, "priority"))
     assert sb.options == list(PRIORITY_LABELS.values())
     assert sb.value == "M"
