@@ -79,6 +79,9 @@ def customer_picker(
             st.error("Cliente não encontrado.")
             _between()
             return choice
+        if st.session_state.get(f"{key}customer") != preset_customer_id:
+            # the same key may hold a search result (or None) from before the preset
+            st.session_state[f"{key}customer"] = preset_customer_id
         customer_id = st.selectbox(
             "Cliente", candidates, format_func=labels.get, key=f"{key}customer", disabled=True
         )
