@@ -55,12 +55,15 @@ class TicketFields:
 
     def priority(self, default: str = "M", *, required: bool = False) -> str:
         codes = list(PRIORITY_LABELS)
+        key = f"{self.key}priority"
         return st.selectbox(
             "Prioridade",
             codes,
-            index=codes.index(default),
+            # a value put in session state (a subject's default) wins; passing a default index
+            # as well would make Streamlit warn about two sources
+            index=0 if key in st.session_state else codes.index(default),
             format_func=PRIORITY_LABELS.get,
-            key=f"{self.key}priority",
+            key=key,
             required=required,
         )
 
