@@ -225,8 +225,9 @@ def _list_tab(table: str) -> None:
 
 
 st.title("Cadastros")
-st.caption(
-    "Campos marcados são obrigatórios. Itens desligados saem dos formulários, mas continuam nos atendimentos que já os usam."
+forms.required_note(
+    "Campos marcados são obrigatórios. Itens desligados saem dos formulários, mas continuam "
+    "nos atendimentos que já os usam."
 )
 tabs = st.tabs([catalogs.LISTS[t].title for t in COLUMNS])
 for tab, table in zip(tabs, COLUMNS, strict=True):

@@ -28,17 +28,28 @@ FORM = forms.prefix(FORM_NAME)  # every widget key of the form starts with this;
 LAST = "novo_last"  # the ticket just saved (kept after the form is cleared)
 ERROR = "novo_error"
 FLASH = "novo_flash"
+PRESET = "novo_cliente"
 
 user = session.require(Perm.OPEN_TICKET)
 store = session.store()
 
 
 def _preset_customer() -> int | None:
+    """`?cliente=<id>` (Cliente > Atendimentos > Novo). Kept in the session: Streamlit drops the
+    query string on later reruns, and the customer must stay filled until the attendant changes it."""
     raw = st.query_params.get("cliente")
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
+    if raw:
+        try:
+            st.session_state[PRESET] = int(raw)
+        except ValueError:
+            st.session_state.pop(PRESET, None)
+    return st.session_state.get(PRESET)
+
+
+def _other_customer() -> None:
+    st.session_state.pop(PRESET, None)
+    st.query_params.clear()
+    st.session_state[forms.prefix(FORM_NAME) + "customer"] = None
 
 
 preset = _preset_customer()
@@ -59,7 +70,8 @@ def _on_subject() -> None:
     st.session_state[f"{FORM}description"] = subject["description"]
     if subject["department_id"] in departments:
         st.session_state[f"{FORM}department"] = subject["department_id"]
-    st.session_state.pop(f"{FORM}priority", None)  # the widget takes the subject's default
+    # set, not deleted: the browser keeps showing a widget's old value unless the server sets it
+    st.session_state[f"{FORM}priority"] = subject["priority"]
 
 
 def _save(store: Store, user: User, preset: int | None) -> None:
@@ -193,10 +205,13 @@ def _saved_panel(ticket_id: int) -> None:
 st.title("Novo atendimento")
 if preset is not None:
     st.caption("Cliente > Atendimentos > Novo")
-    st.page_link(
-        "pages/new_ticket.py", label="Escolher outro cliente", icon=":material/person_search:"
+    st.button(
+        "Escolher outro cliente",
+        key="novo_other_customer",
+        icon=":material/person_search:",
+        on_click=_other_customer,
     )
-st.caption(
+forms.required_note(
     "Campos marcados são obrigatórios. Pedidos de **DESCONTO EM FATURA** têm página própria, "
     "com o cálculo do período e do valor."
 )

@@ -342,8 +342,15 @@ def test_opened_from_a_customer_the_customer_is_filled(form, app_env):
     with w.store.read() as cur:
         row = cur.execute("SELECT customer_id, login_id, contract_id FROM ticket").fetchone()
     assert row == (w.joao, w.joao_logins[0], w.joao_contracts[0])
-    # still on the same customer for the next ticket
+    # still on the same customer for the next ticket, even once the query string is gone
+    at.query_params.clear()
+    at.run()
     assert at.selectbox(key=k(at, "customer")).value == w.joao
+    assert at.selectbox(key=k(at, "customer")).disabled
+    at.button(key="novo_other_customer").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=k(at, "q")).value == ""
+    assert at.selectbox(key=k(at, "customer")).value is None
 
 
 def test_an_unknown_customer_in_the_address_says_so(form, app_env):
