@@ -60,7 +60,14 @@ _ATENDENTE = {
     Action.ENCAMINHAR,
 }
 # Actions that, on a discount ticket, only finance (and supervisors) may take.
-FINANCE_ACTIONS = {Action.ASSUMIR, Action.APROVAR, Action.REPROVAR, Action.APLICAR, Action.CANCELAR}
+FINANCE_ACTIONS = {
+    Action.ASSUMIR,
+    Action.APROVAR,
+    Action.REPROVAR,
+    Action.APLICAR,
+    Action.CANCELAR,
+    Action.PENDENCIAR,
+}
 _FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS
 _SUPERVISOR = _FINANCEIRO | {
     Perm.CHOOSE_METHOD,
@@ -74,8 +81,8 @@ GRANTS: dict[Role, frozenset[str]] = {
     Role.FINANCEIRO: frozenset(_FINANCEIRO),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
 }
-# On tickets of other subjects, anyone may assume and cancel their own department's work.
-_ANY_TICKET = {Action.ASSUMIR, Action.CANCELAR}
+# On tickets of other subjects, anyone may assume, pend, solve and cancel.
+_ANY_TICKET = {Action.ASSUMIR, Action.CANCELAR, Action.PENDENCIAR, Action.SOLUCIONAR}
 
 DENIED = {
     Action.ASSUMIR: "assumir atendimentos de desconto",
@@ -83,6 +90,8 @@ DENIED = {
     Action.REPROVAR: "reprovar descontos",
     Action.APLICAR: "marcar descontos como aplicados",
     Action.CANCELAR: "cancelar atendimentos de desconto",
+    Action.PENDENCIAR: "deixar atendimentos de desconto pendentes",
+    Action.SOLUCIONAR: "solucionar atendimentos de desconto",
     Perm.CHOOSE_METHOD: "escolher outro método de cálculo",
     Perm.APPROVE_OVER_FEE: "aprovar desconto acima de uma mensalidade",
     Perm.VIEW_CHARTS: "ver os gráficos",

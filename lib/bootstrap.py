@@ -4,7 +4,7 @@ first time (unless demo mode is off)."""
 from __future__ import annotations
 
 from lib import config
-from lib.store import Store, scalar
+from lib.store import Store, catalog, scalar
 
 
 def open_store(path: str | None = None, *, demo: bool | None = None) -> Store:
@@ -19,4 +19,6 @@ def open_store(path: str | None = None, *, demo: bool | None = None) -> Store:
             from lib.demo import seed_demo
 
             seed_demo(store)
+    with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
+        catalog.fill_customer_search(cur)
     return store

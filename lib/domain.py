@@ -145,6 +145,10 @@ class Action(StrEnum):
     REPROVAR = "reprovar"
     APLICAR = "aplicar"
     CANCELAR = "cancelar"
+    # Tickets of other subjects: wait on someone (Pendente) and solve. Without these no
+    # non-discount ticket could ever reach Pendente or Solucionado.
+    PENDENCIAR = "pendenciar"
+    SOLUCIONAR = "solucionar"
 
 
 ACTION_LABELS = {
@@ -157,6 +161,8 @@ ACTION_LABELS = {
     Action.REPROVAR: "Reprovar",
     Action.APLICAR: "Marcar como aplicado",
     Action.CANCELAR: "Cancelar",
+    Action.PENDENCIAR: "Marcar como pendente",
+    Action.SOLUCIONAR: "Solucionar",
 }
 
 # The ticket state machine: for each action, the statuses it may start from and where it leads
@@ -170,6 +176,8 @@ TICKET_TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.REPROVAR: (frozenset({Status.EM_PROGRESSO}), Status.SOLUCIONADO),
     Action.APLICAR: (frozenset({Status.EM_PROGRESSO}), Status.SOLUCIONADO),
     Action.CANCELAR: (frozenset(OPEN_STATUSES), Status.CANCELADO),
+    Action.PENDENCIAR: (frozenset({Status.EM_PROGRESSO}), Status.PENDENTE),
+    Action.SOLUCIONAR: (frozenset({Status.EM_PROGRESSO}), Status.SOLUCIONADO),
 }
 
 # The discount decision flow: pending -> approved | rejected -> applied; cancel from any open one.

@@ -907,6 +907,52 @@ def cancel(
     return Done(ticket_id, "Atendimento cancelado.")
 
 
+def set_pending(
+    store: Store,
+    actor: User,
+    ticket_id: int,
+    note: str,
+    expected_status: str | None = None,
+    now: datetime | None = None,
+) -> Done:
+    """The ticket waits on someone (the customer, a part, a visit): Em progresso -> Pendente.
+    Assuming it again takes it back to Em progresso."""
+    now = now or clock_now()
+    if not (note or "").strip():
+        raise DomainError("Pendente: escreva o que o atendimento está aguardando.")
+    with store.transaction() as cur:
+        ticket, _ = _load(cur, ticket_id)
+        require(actor, Action.PENDENCIAR, discount_ticket=_is_discount(ticket))
+        _check_expected(cur, ticket, expected_status)
+        _move(cur, actor, now, ticket, Action.PENDENCIAR, note.strip())
+    return Done(ticket_id, "Atendimento marcado como pendente.")
+
+
+def solve(
+    store: Store,
+    actor: User,
+    ticket_id: int,
+    note: str,
+    expected_status: str | None = None,
+    now: datetime | None = None,
+) -> Done:
+    """Solve a ticket of any subject but DESCONTO EM FATURA (those are solved by applying or
+    rejecting the discount)."""
+    now = now or clock_now()
+    if not (note or "").strip():
+        raise DomainError("Solucionar: descreva a solução.")
+    with store.transaction() as cur:
+        ticket, discount = _load(cur, ticket_id)
+        if discount is not None:
+            raise DomainError(
+                "Pedidos de desconto são solucionados ao marcar o desconto como aplicado ou ao reprová-lo."
+            )
+        require(actor, Action.SOLUCIONAR, discount_ticket=False)
+        _check_expected(cur, ticket, expected_status)
+        _move(cur, actor, now, ticket, Action.SOLUCIONAR, note.strip())
+    return Done(ticket_id, "Atendimento solucionado.")
+
+
 # --- reads ------------------------------------------------------------------------------------
 
 

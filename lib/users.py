@@ -123,3 +123,10 @@ def user_for_sso(store: Store, email: str | None) -> User:
     if not user.active:
         raise PermissionDenied("Seu usuário está desativado.")
     return user
+
+
+def login_attempts(store: Store, actor: User, limit: int = 100) -> list[dict]:
+    """The latest login attempts, for the supervisors' audit."""
+    require(actor, Perm.MANAGE_USERS)
+    with store.read() as cur:
+        return staff_store.attempts(cur, None, limit)

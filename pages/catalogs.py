@@ -118,7 +118,7 @@ def _flash(table: str, kind: str, message: str) -> None:
 
 
 def _create(store: Store, user: User, table: str) -> None:
-    prefix = forms.prefix(f"cad_new_{table}")
+    prefix = forms.form_prefix(f"cad_new_{table}")
     try:
         catalogs.create(store, user, table, _values(table, prefix))
     except DomainError as exc:
@@ -183,7 +183,7 @@ def _list_tab(table: str) -> None:
 
     with st.expander(f"Cadastrar {info.singular.split(' ', 1)[1]}", icon=":material/add:"):
         with st.form(f"cad_new_{table}", border=False):
-            _fields(table, forms.prefix(f"cad_new_{table}"), None)
+            _fields(table, forms.form_prefix(f"cad_new_{table}"), None)
             st.form_submit_button(
                 "Cadastrar", type="primary", on_click=_create, args=(store, user, table)
             )

@@ -8,7 +8,7 @@ from lib.users import has_users, user_for_sso
 from ui import session
 
 store = session.store()
-st.title("💸 Desconto em Fatura")
+st.title("Desconto em Fatura")
 st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
 
 if not has_users(store):

@@ -24,7 +24,9 @@ from ui.customer_picker import chosen_ids, customer_picker
 from ui.ticket_fields import TicketFields
 
 FORM_NAME = "nt"
-FORM = forms.prefix(FORM_NAME)  # every widget key of the form starts with this; new after a save
+FORM = forms.form_prefix(
+    FORM_NAME
+)  # every widget key of the form starts with this; new after a save
 LAST = "novo_last"  # the ticket just saved (kept after the form is cleared)
 ERROR = "novo_error"
 FLASH = "novo_flash"
@@ -49,7 +51,7 @@ def _preset_customer() -> int | None:
 def _other_customer() -> None:
     st.session_state.pop(PRESET, None)
     st.query_params.clear()
-    st.session_state[forms.prefix(FORM_NAME) + "customer"] = None
+    st.session_state[forms.form_prefix(FORM_NAME) + "customer"] = None
 
 
 preset = _preset_customer()
@@ -63,7 +65,7 @@ departments = {d["id"]: d for d in lookups.options(store, user, "department")}
 
 def _on_subject() -> None:
     """Choosing a subject fills the description and brings its department and priority."""
-    FORM = forms.prefix(FORM_NAME)  # noqa: N806
+    FORM = forms.form_prefix(FORM_NAME)  # noqa: N806
     subject = subjects.get(st.session_state.get(f"{FORM}subject"))
     if subject is None:
         return
@@ -76,7 +78,7 @@ def _on_subject() -> None:
 
 def _save(store: Store, user: User, preset: int | None) -> None:
     state = st.session_state
-    FORM = forms.prefix(FORM_NAME)  # noqa: N806
+    FORM = forms.form_prefix(FORM_NAME)  # noqa: N806
     chosen = chosen_ids(FORM, preset)
     data = TicketInput(
         subject_id=state.get(f"{FORM}subject"),

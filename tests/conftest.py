@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from lib.store import Store
 from tests.fixtures import World, build_world
+
+# The suite runs on 2 shared cores: judge properties by their result, not by wall time.
+settings.register_profile("ci", deadline=None, max_examples=100)
+settings.load_profile("ci")
 
 
 @pytest.fixture

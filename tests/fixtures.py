@@ -1,7 +1,7 @@
 """A tiny, known world for tests: three users (one per role) and a few customers.
 
 Built through the store's own functions so tests exercise the real schema. Passwords are
-`demo1234`; the argon2 hash is computed once per test session.
+`demo1234`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from lib.auth import User, hash_password, user_from_row
+from argon2 import PasswordHasher
+
+from lib.auth import User, user_from_row
 from lib.store import Store
 from lib.store import catalog as cat
 from lib.store import staff as staff_store
@@ -20,7 +22,9 @@ PASSWORD = "demo1234"
 
 @cache
 def password_hash() -> str:
-    return hash_password(PASSWORD)
+    """argon2 with cheap parameters: verification reads them from the hash, so logins in tests
+    stay fast while the app's own hashes use argon2-cffi's defaults."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
 @dataclass

@@ -22,22 +22,19 @@ def clear(prefix: str) -> None:
         del st.session_state[key]
 
 
-def prefix(name: str) -> str:
-    """The widget-key prefix of form `name` for the ticket being filled now.
-
-    It changes after each successful save (see `reset`): widgets with new keys are new widgets,
-    so the browser shows them empty. Deleting a widget's state alone does not reach the browser,
-    which keeps showing (and sends back) what was typed.
-    """
-    return f"{name}{st.session_state.get(f'{name}__gen', 0)}_"
+def form_prefix(name: str) -> str:
+    """The widget-key prefix of form `name`, e.g. `dr0_`. It changes after each `reset`: a new
+    key is a new widget, so the browser shows it empty. Deleting a widget's key (`clear`) only
+    resets it on the server; the browser keeps showing the old text and sends it back on the
+    next interaction."""
+    return f"{name}{st.session_state.get(f'{name}__generation', 0)}_"
 
 
 def reset(name: str) -> None:
-    """After a successful save: move form `name` to fresh widget keys and forget the old ones
-    (their values and the idempotency key)."""
-    old = prefix(name)
-    st.session_state[f"{name}__gen"] = st.session_state.get(f"{name}__gen", 0) + 1
-    clear(old)
+    """Empty form `name` after a successful save: forget its widgets and idempotency key, and
+    move its widgets to new keys."""
+    clear(form_prefix(name))
+    st.session_state[f"{name}__generation"] = st.session_state.get(f"{name}__generation", 0) + 1
 
 
 # Streamlit 1.67 writes its required mark in English, "(required)", with no way to translate it;

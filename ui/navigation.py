@@ -35,33 +35,17 @@ class PageSpec:
         )
 
 
+# One line a page, in menu order (kept unformatted so parallel branches merge cleanly).
+# fmt: off
 PAGES: list[PageSpec] = [
-    PageSpec(
-        "pages/home.py",
-        "inicio",
-        "Início",
-        ":material/home:",
-        "Atendimento",
-        Perm.READ_TICKETS,
-        True,
-    ),
-    PageSpec(
-        "pages/new_ticket.py",
-        "novo-atendimento",
-        "Novo atendimento",
-        ":material/add_circle:",
-        "Atendimento",
-        Perm.OPEN_TICKET,
-    ),
-    PageSpec(
-        "pages/catalogs.py",
-        "cadastros",
-        "Cadastros",
-        ":material/list_alt:",
-        "Gestão",
-        Perm.MANAGE_SETTINGS,
-    ),
+    PageSpec("pages/home.py", "inicio", "Início", ":material/home:", "Atendimento", Perm.READ_TICKETS, True),
+    PageSpec("pages/new_ticket.py", "novo-atendimento", "Novo atendimento", ":material/add_circle:", "Atendimento", Perm.OPEN_TICKET),
+    PageSpec("pages/discount_request.py", "desconto", "Desconto em fatura", ":material/request_quote:", "Atendimento", Perm.OPEN_DISCOUNT),
+    PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
+    PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/catalogs.py", "cadastros", "Cadastros", ":material/list_alt:", "Gestão", Perm.MANAGE_SETTINGS),
 ]
+# fmt: on
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
 
@@ -76,7 +60,17 @@ def visible_pages(user: User | None) -> list[PageSpec]:
 def pages_for(user: User | None) -> dict[str, list] | list:
     specs = visible_pages(user)
     if user is None:
-        return [spec.page() for spec in specs]
+        # Every page's address shows the login form until someone logs in, so a bookmarked or
+        # shared link (with its query string) opens that page right after login instead of
+        # Streamlit's English "page not found". These aliases are hidden from the menu.
+        aliases = [
+            st.Page(
+                LOGIN_PAGE.path, title=LOGIN_PAGE.title, url_path=spec.url_path, visibility="hidden"
+            )
+            for spec in PAGES
+            if not spec.default
+        ]
+        return [spec.page() for spec in specs] + aliases
     sections: dict[str, list] = {}
     for spec in specs:
         sections.setdefault(spec.section, []).append(spec.page())

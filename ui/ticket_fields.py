@@ -14,6 +14,7 @@ import streamlit as st
 from lib import lookups
 from lib.auth import User
 from lib.domain import BEST_TIME_LABELS, PENDING_INTERACTION_LABELS, PRIORITY_LABELS
+from lib.domain import now as clock_now
 from lib.services import TicketExtras
 from lib.store import Store
 
@@ -74,7 +75,7 @@ class TicketFields:
             value=None,
             format="DD/MM/YYYY",
             key=f"{self.key}reserved_date",
-            min_value=date.today(),
+            min_value=clock_now().date(),  # São Paulo's today, not the server's
         )
         best = right.selectbox(
             "Melhor horário reserva",

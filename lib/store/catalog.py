@@ -4,6 +4,7 @@ responses, processes, complementary statuses; plus the settings."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from lib.store import Cursor, one, rows, scalar
@@ -11,28 +12,61 @@ from lib.store import Cursor, one, rows, scalar
 # --- customers, logins, contracts -------------------------------------------------------------
 
 
+def search_key(text: str) -> str:
+    """Lower-case, without accents: how `customer.search_name` holds a name."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
 def search_customers(cur: Cursor, text: str, limit: int = 20) -> list[dict]:
-    """Customers matching a name, CPF/CNPJ, PPPoE login, contract number or phone."""
+    """Customers matching a name (any case, with or without accents), CPF/CNPJ prefix, PPPoE
+    login, contract number or phone.
+
+    Each branch runs only when the text can match it (a name needs a letter; a CPF, phone or
+    contract needs digits), and the contract number goes through the primary key."""
     text = (text or "").strip()
     if not text:
         return []
     digits = "".join(ch for ch in text if ch.isdigit())
-    like = f"%{text.lower()}%"
+    key = search_key(text)
+    has_letters = any(ch.isalpha() for ch in key)
+    only_digits = text.isdigit()
+    like = f"%{key}%"
+    branches = ["SELECT customer_id AS id FROM login WHERE lower(username) LIKE $like"]
+    if has_letters:
+        branches.append(
+            "SELECT id FROM customer "
+            "WHERE coalesce(search_name, lower(strip_accents(name))) LIKE $like"
+        )
+    if digits:
+        branches.append(
+            "SELECT id FROM customer WHERE starts_with(cpf_cnpj, $digits) "
+            "OR contains(replace(phones, ' ', ''), $digits)"
+        )
+    if only_digits and len(digits) <= 9:
+        branches.append(
+            "SELECT customer_id AS id FROM contract WHERE id = CAST($digits AS INTEGER)"
+        )
+    params: dict[str, object] = {"like": like, "limit": limit}
+    if digits:
+        params["digits"] = digits
     return rows(
         cur,
-        """WITH hits AS (
-               SELECT id FROM customer WHERE lower(name) LIKE $like
-               UNION SELECT id FROM customer
-                     WHERE $digits <> '' AND (cpf_cnpj LIKE $digits || '%'
-                                              OR replace(phones, ' ', '') LIKE '%' || $digits || '%')
-               UNION SELECT customer_id FROM login WHERE lower(username) LIKE $like
-               UNION SELECT customer_id FROM contract
-                     WHERE $digits <> '' AND CAST(id AS VARCHAR) = $digits
-           )
+        f"""WITH hits AS ({" UNION ".join(branches)})
            SELECT c.id, c.name, c.cpf_cnpj, c.phones, c.neighbourhood, c.city
            FROM customer c JOIN hits h ON h.id = c.id
-           ORDER BY c.name LIMIT $limit""",
-        {"like": like, "digits": digits, "limit": limit},
+           ORDER BY c.name, c.id LIMIT $limit""",
+        params,
+    )
+
+
+def fill_customer_search(cur: Cursor) -> int:
+    """Fill `search_name` where rows were written in bulk without it; returns how many."""
+    return len(
+        cur.execute(
+            "UPDATE customer SET search_name = lower(strip_accents(name)) "
+            "WHERE search_name IS NULL RETURNING id"
+        ).fetchall()
     )
 
 
@@ -166,6 +200,7 @@ def _insert(cur: Cursor, table: str, values: dict[str, Any]) -> int:
 
 
 def insert_customer(cur: Cursor, **values: Any) -> int:
+    values.setdefault("search_name", search_key(values.get("name") or ""))
     return _insert(cur, "customer", values)
 
 

@@ -15,7 +15,7 @@ PAGE = "pages/new_ticket.py"
 
 def k(at, name: str) -> str:
     """The current key of a form widget (the form moves to fresh keys after each save)."""
-    gen = at.session_state["nt__gen"] if "nt__gen" in at.session_state else 0
+    gen = at.session_state["nt__generation"] if "nt__generation" in at.session_state else 0
     return f"nt{gen}_{name}"
 
 

@@ -163,7 +163,8 @@ def login(page, url: str, username: str, password: str = "demo1234") -> None:
 def nav_titles(page) -> list[str]:
     """The page titles in the sidebar navigation."""
     links = page.locator("[data-testid='stSidebarNav'] a")
-    return [t.strip() for t in links.all_inner_texts()]
+    # each link's text is the material icon's ligature name, then the title
+    return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]
 
 
 def screenshot(page, name: str) -> None:

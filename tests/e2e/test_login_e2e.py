@@ -32,3 +32,15 @@ def test_wrong_password_then_each_role_sees_its_pages(server, page):
         sidebar.get_by_role("button", name="Sair").click()
         wait_idle(page)
         page.get_by_role("button", name="Entrar").wait_for()
+
+
+def test_a_shared_link_opens_its_page_after_login(server, page):
+    page.goto(server.url + "/configuracoes")
+    wait_idle(page)
+    assert nav_titles(page) == []  # nothing but the login form before login
+    page.get_by_label("Usuário").fill("supervisor")
+    page.get_by_label("Senha").fill("demo1234")
+    page.get_by_role("button", name="Entrar").click()
+    wait_idle(page)
+    page.get_by_role("heading", name="Configurações do desconto").wait_for()
+    assert page.url.endswith("/configuracoes")

@@ -365,3 +365,49 @@ def test_open_general_ticket_with_canned_response(world):
     data.login_id = None
     with pytest.raises(DomainError, match="exige login"):
         services.open_ticket(world.store, world.atendente, data, "g2", now=NOW)
+
+
+def _general_ticket(w, key="g"):
+    with w.store.read() as cur:
+        subject = scalar(cur, "SELECT id FROM subject WHERE name = 'LENTIDÃO'")
+        dept = scalar(cur, "SELECT id FROM department WHERE name = 'SUPORTE'")
+    data = services.TicketInput(
+        subject_id=subject,
+        department_id=dept,
+        customer_id=w.maria,
+        login_id=w.maria_login,
+        contract_id=w.maria_contract,
+    )
+    return services.open_ticket(w.store, w.atendente, data, key, now=NOW).ticket_id
+
+
+def test_general_ticket_pend_resume_solve(world):
+    t = _general_ticket(world)
+    s, a = world.store, world.atendente
+    with pytest.raises(DomainError):  # must be assumed first
+        services.solve(s, a, t, "Trocado o roteador", now=NOW)
+    services.assume(s, a, t, now=NOW)
+    services.set_pending(s, a, t, "Aguardando o cliente reiniciar a ONU", now=NOW)
+    services.assume(s, a, t, expected_status="P", now=NOW)
+    with pytest.raises(DomainError, match="solução"):
+        services.solve(s, a, t, " ", now=NOW)
+    services.solve(s, a, t, "Sinal normalizado após troca do conector", now=NOW)
+    ticket, _, history = services.ticket_detail(s, a, t)
+    assert ticket["status"] == "S"
+    assert [m["kind"] for m in history] == [
+        "solucionar",
+        "assumir",
+        "pendenciar",
+        "assumir",
+        "abrir",
+    ]
+
+
+def test_discount_tickets_are_not_solved_by_hand(world):
+    t = open_one(world).ticket_id
+    services.assume(world.store, world.financeiro, t, now=NOW)
+    with pytest.raises(DomainError, match="aplicado"):
+        services.solve(world.store, world.supervisor, t, "x", now=NOW)
+    with pytest.raises(PermissionDenied):
+        services.set_pending(world.store, world.atendente, t, "aguardando", now=NOW)
+    services.set_pending(world.store, world.financeiro, t, "Aguardando a fatura fechar", now=NOW)

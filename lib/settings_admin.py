@@ -1,0 +1,65 @@
+"""The validation rules as settings a supervisor may change (DOMAIN.md gives the defaults)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from lib.auth import Perm, User, require
+from lib.discount import METHODS, Rules
+from lib.domain import DomainError
+from lib.store import Store
+from lib.store import catalog as cat
+
+
+def current(store: Store, actor: User) -> Rules:
+    require(actor, Perm.READ_TICKETS)
+    with store.read() as cur:
+        return Rules.from_settings(cat.settings(cur))
+
+
+def update(
+    store: Store,
+    actor: User,
+    *,
+    min_minutes: int,
+    deadline_days: int,
+    max_fee_multiple: str | Decimal,
+    opa_pattern: str,
+    opa_hint: str,
+    default_method: str,
+) -> Rules:
+    """Validate and save every rule at once (one transaction)."""
+    require(actor, Perm.MANAGE_SETTINGS)
+    if not 0 <= int(min_minutes) <= 24 * 60:
+        raise DomainError("Interrupção mínima: use de 0 a 1.440 minutos.")
+    if not 1 <= int(deadline_days) <= 3650:
+        raise DomainError("Prazo de ressarcimento: use de 1 a 3.650 dias.")
+    try:
+        multiple = Decimal(str(max_fee_multiple).replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError("Limite sem aprovação do supervisor: número inválido.") from exc
+    if not multiple.is_finite() or multiple <= 0:
+        raise DomainError("Limite sem aprovação do supervisor: use um número maior que zero.")
+    try:
+        re.compile(opa_pattern)
+    except re.error as exc:
+        raise DomainError(f"Formato do protocolo OPA: expressão regular inválida ({exc}).") from exc
+    if not opa_pattern.strip():
+        raise DomainError("Formato do protocolo OPA: informe a expressão regular.")
+    if not opa_hint.strip():
+        raise DomainError("Explicação do formato OPA: escreva como o atendente deve digitar.")
+    if default_method not in METHODS:
+        raise DomainError("Método de cálculo padrão desconhecido.")
+    values = {
+        "min_minutes": int(min_minutes),
+        "deadline_days": int(deadline_days),
+        "max_fee_multiple": str(multiple),
+        "opa_pattern": opa_pattern.strip(),
+        "opa_hint": opa_hint.strip(),
+        "default_method": default_method,
+    }
+    with store.transaction() as cur:
+        for key, value in values.items():
+            cat.set_setting(cur, key, value)
+        return Rules.from_settings(cat.settings(cur))

@@ -1,0 +1,81 @@
+"""Supervisors set the discount rules (DOMAIN.md's defaults are seeded by migration 002)."""
+
+import streamlit as st
+
+from lib import settings_admin
+from lib.auth import Perm
+from lib.discount import METHODS
+from lib.domain import DomainError
+from ui import session
+
+user = session.require(Perm.MANAGE_SETTINGS)
+store = session.store()
+st.title("Configurações do desconto")
+st.caption(
+    "Regras usadas no formulário de desconto e na aprovação. Valem para os próximos pedidos."
+)
+
+rules = settings_admin.current(store, user)
+methods = list(METHODS)
+
+if message := st.session_state.pop("settings_flash", None):
+    (st.success if message[0] == "ok" else st.error)(message[1])
+
+
+def _save() -> None:
+    s = st.session_state
+    try:
+        settings_admin.update(
+            store,
+            user,
+            min_minutes=s["cfg_min"],
+            deadline_days=s["cfg_deadline"],
+            max_fee_multiple=s["cfg_multiple"],
+            opa_pattern=s["cfg_opa"],
+            opa_hint=s["cfg_opa_hint"],
+            default_method=s["cfg_method"],
+        )
+    except DomainError as exc:
+        st.session_state["settings_flash"] = ("erro", str(exc))
+    else:
+        st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
+
+
+with st.form("settings"):
+    c1, c2 = st.columns(2)
+    c1.number_input(
+        "Interrupção mínima (minutos)",
+        0,
+        1440,
+        rules.min_minutes,
+        key="cfg_min",
+        help="A Anatel conta interrupções a partir de 10 minutos; abaixo disso o valor é zero.",
+    )
+    c2.number_input(
+        "Prazo de ressarcimento (dias)",
+        1,
+        3650,
+        rules.deadline_days,
+        key="cfg_deadline",
+        help="O pedido carrega este prazo a partir da data do ocorrido (Anatel: 90 dias).",
+    )
+    c1.text_input(
+        "Limite sem aprovação do supervisor (mensalidades)",
+        str(rules.max_fee_multiple),
+        key="cfg_multiple",
+        help="Acima de tantas mensalidades, só um supervisor aprova o desconto.",
+    )
+    c2.selectbox(
+        "Método de cálculo padrão",
+        methods,
+        index=methods.index(rules.default_method),
+        format_func=lambda m: METHODS[m].label,
+        key="cfg_method",
+    )
+    c1.text_input("Formato do protocolo OPA (expressão regular)", rules.opa_pattern, key="cfg_opa")
+    c2.text_input("Explicação do formato para o atendente", rules.opa_hint, key="cfg_opa_hint")
+    st.form_submit_button("Salvar configurações", type="primary", on_click=_save)
+
+st.subheader("Métodos de cálculo")
+for m in METHODS.values():
+    st.markdown(f"- **{m.label}** — {m.source}")
