@@ -35,6 +35,10 @@ def test_wrong_password_then_each_role_sees_its_pages(server, page):
 
 
 def test_a_shared_link_opens_its_page_after_login(server, page):
+    # The very first session after the server starts knows no page yet (nothing has called
+    # st.navigation), so Streamlit answers a deep link with "page not found" once: warm up.
+    page.goto(server.url)
+    wait_idle(page)
     page.goto(server.url + "/configuracoes")
     wait_idle(page)
     assert nav_titles(page) == []  # nothing but the login form before login
