@@ -6,6 +6,7 @@ Login and Contrato come pre-selected when the customer has only one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -56,13 +57,31 @@ def customer_picker(
     *,
     preset_customer_id: int | None = None,
     login_required: bool = False,
+    after_links: Callable[[], None] | None = None,
 ) -> CustomerChoice:
-    """Render the customer block; returns what is chosen so far (ids may be None)."""
+    """Render the customer block; returns what is chosen so far (ids may be None).
+
+    `after_links`, when given, renders fields that belong between Contrato and Origem do endereço
+    (the general form's Assunto and Descrição do assunto); it runs even with no customer chosen.
+    """
     choice = CustomerChoice()
+    pending = [after_links] if after_links else []
+
+    def _between() -> None:
+        while pending:
+            pending.pop()()
+
     if preset_customer_id is not None:
         candidates = [preset_customer_id]
         bundle = lookups.customer_bundle(store, user, preset_customer_id)
         labels = {preset_customer_id: _customer_label(bundle.customer)} if bundle else {}
+        if not labels:
+            st.error("Cliente não encontrado.")
+            _between()
+            return choice
+        if st.session_state.get(f"{key}customer") != preset_customer_id:
+            # the same key may hold a search result (or None) from before the preset
+            st.session_state[f"{key}customer"] = preset_customer_id
         customer_id = st.selectbox(
             "Cliente", candidates, format_func=labels.get, key=f"{key}customer", disabled=True
         )
@@ -97,10 +116,12 @@ def customer_picker(
             label_visibility="collapsed",
         )
     if customer_id is None:
+        _between()
         return choice
     bundle = lookups.customer_bundle(store, user, customer_id)
     if bundle is None:
         st.error("Cliente não encontrado.")
+        _between()
         return choice
     choice.customer_id, choice.customer = customer_id, bundle.customer
 
@@ -135,6 +156,7 @@ def customer_picker(
     choice.login_id, choice.contract_id = login_id, contract_id
     choice.login = logins.get(login_id) if login_id is not None else None
     choice.contract = contracts.get(contract_id) if contract_id is not None else None
+    _between()
 
     origin = st.radio(
         "Origem do endereço",
@@ -146,7 +168,10 @@ def customer_picker(
     manual = ""
     if origin == "M":
         manual = st.text_input(
-            "Endereço", key=f"{key}manual_address", placeholder="Rua, número - bairro"
+            "Endereço",
+            key=f"{key}manual_address",
+            placeholder="Rua, número - bairro",
+            required=True,
         )
         address, lat, lon = manual, None, None
     else:
@@ -179,3 +204,22 @@ def customer_picker(
     )
     choice.address = AddressChoice(origin, manual)
     return choice
+
+
+def chosen_ids(key: str, preset_customer_id: int | None = None) -> CustomerChoice:
+    """What the block's widgets hold in session state right now (for a save callback, which
+    runs before the script and must not rely on values captured by an earlier run)."""
+    state = st.session_state
+    customer_id = preset_customer_id or state.get(f"{key}customer")
+    if customer_id is None:
+        return CustomerChoice()
+    login_id = state.get(f"{key}login_{customer_id}")
+    contract_id = state.get(f"{key}contract_{customer_id}_{login_id}")
+    origin = state.get(f"{key}origin") or "C"
+    manual = (state.get(f"{key}manual_address") or "") if origin == "M" else ""
+    return CustomerChoice(
+        customer_id=customer_id,
+        login_id=login_id,
+        contract_id=contract_id,
+        address=AddressChoice(origin, manual),
+    )

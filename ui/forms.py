@@ -35,3 +35,18 @@ def reset(name: str) -> None:
     move its widgets to new keys."""
     clear(form_prefix(name))
     st.session_state[f"{name}__generation"] = st.session_state.get(f"{name}__generation", 0) + 1
+
+
+# Streamlit 1.67 writes its required mark in English, "(required)", with no way to translate it;
+# the mark keeps its place and style, only its words change.
+_REQUIRED_MARK_PT_BR = (
+    "<style>[data-testid='stWidgetLabelRequired']{font-size:0}"
+    "[data-testid='stWidgetLabelRequired']::after{content:'(obrigatório)';font-size:0.75rem}"
+    "</style>"
+)
+
+
+def required_note(text: str = "Campos marcados são obrigatórios.") -> None:
+    """The one line that says marked fields are required, and the mark in pt-BR."""
+    st.html(_REQUIRED_MARK_PT_BR)
+    st.caption(text)

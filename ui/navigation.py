@@ -41,9 +41,11 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "inicio", "Início", ":material/home:", "Atendimento", Perm.READ_TICKETS, True),
     PageSpec("pages/tickets.py", "atendimentos", "Atendimentos", ":material/list_alt:", "Atendimento", Perm.READ_TICKETS),
     PageSpec("pages/discount_request.py", "desconto", "Desconto em fatura", ":material/request_quote:", "Atendimento", Perm.OPEN_DISCOUNT),
-    PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
-    PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/new_ticket.py", "novo-atendimento", "Novo atendimento", ":material/add_circle:", "Atendimento", Perm.OPEN_TICKET),
     PageSpec("pages/charts.py", "graficos", "Gráficos", ":material/bar_chart:", "Gestão", Perm.VIEW_CHARTS),
+    PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
+    PageSpec("pages/catalogs.py", "cadastros", "Cadastros", ":material/category:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
 ]
 # fmt: on
 

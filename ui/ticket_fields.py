@@ -54,14 +54,18 @@ class TicketFields:
             placeholder="Ninguém ainda (quem assumir fica responsável)",
         )
 
-    def priority(self, default: str = "M") -> str:
+    def priority(self, default: str = "M", *, required: bool = False) -> str:
         codes = list(PRIORITY_LABELS)
+        key = f"{self.key}priority"
         return st.selectbox(
             "Prioridade",
             codes,
-            index=codes.index(default),
+            # a value put in session state (a subject's default) wins; passing a default index
+            # as well would make Streamlit warn about two sources
+            index=0 if key in st.session_state else codes.index(default),
             format_func=PRIORITY_LABELS.get,
-            key=f"{self.key}priority",
+            key=key,
+            required=required,
         )
 
     def reserved(self) -> tuple[date | None, str | None]:
@@ -98,7 +102,7 @@ class TicketFields:
             st.caption(f"Mensagem ao cliente: “{canned[chosen]['body']}”")
         return chosen
 
-    def pending_interaction(self) -> str:
+    def pending_interaction(self, *, required: bool = False) -> str:
         codes = list(PENDING_INTERACTION_LABELS)
         return st.selectbox(
             "Interação pendente",
@@ -106,6 +110,7 @@ class TicketFields:
             index=codes.index("N"),
             format_func=PENDING_INTERACTION_LABELS.get,
             key=f"{self.key}pending",
+            required=required,
         )
 
     def complementary_status(self) -> int | None:

@@ -122,6 +122,29 @@ def find_item(cur: Cursor, table: str, name: str) -> dict | None:
     return one(cur, f"SELECT * FROM {table} WHERE {key} = ?", [name])
 
 
+def name_taken(cur: Cursor, table: str, name: str, exclude_id: int | None = None) -> bool:
+    """Whether another item of the list already has this name (title), ignoring case."""
+    if table not in LISTS:
+        raise ValueError(table)
+    key = "title" if table == "canned_response" else "name"
+    return bool(
+        scalar(
+            cur,
+            f"SELECT count(*) FROM {table} WHERE lower({key}) = lower(?) AND id IS DISTINCT FROM ?",
+            [name.strip(), exclude_id],
+        )
+    )
+
+
+def subjects_using_department(cur: Cursor, department_id: int) -> list[str]:
+    """Names of the active subjects whose default department is this one."""
+    found = cur.execute(
+        "SELECT name FROM subject WHERE active AND department_id = ? ORDER BY name",
+        [department_id],
+    ).fetchall()
+    return [r[0] for r in found]
+
+
 def insert_item(cur: Cursor, table: str, values: dict[str, Any]) -> int:
     if table not in LISTS or set(values) - set(LISTS[table]):
         raise ValueError(f"{table}: {sorted(values)}")
