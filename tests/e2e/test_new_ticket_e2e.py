@@ -1,5 +1,5 @@
 """In real Chromium: an attendant opens a SEM CONEXÃO ticket for Maria, reads the protocol, finds
-the ticket in the customer's ticket list, and assumes it."""
+the ticket in the customer's ticket list, assumes it, and finds it in Atendimentos."""
 
 from __future__ import annotations
 
@@ -65,3 +65,16 @@ def test_open_a_sem_conexao_ticket_and_find_it(server, page):
     page.get_by_text("Atendimento assumido com sucesso!").wait_for()
     assert "Em progresso" in saved.inner_text()
     screenshot(page, "new-ticket-assumed")
+
+    # and the ticket list every role uses finds it by its protocol
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Atendimentos").click()
+    wait_idle(page)
+    page.get_by_label("Buscar").fill(protocol)
+    page.get_by_label("Buscar").press("Enter")
+    wait_idle(page)
+    page.get_by_text("Atendimentos 1–1 de 1").wait_for()
+    listed = page.locator("[data-testid='stDataFrame']").first
+    listed.get_by_text(protocol).wait_for(state="attached")
+    assert listed.get_by_text("SEM CONEXÃO").count() >= 1
+    assert protocol in page.url  # the search is in the query string
+    screenshot(page, "new-ticket-in-list")
