@@ -35,6 +35,7 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(PY) -m bench.tickets_page
 	$(PY) -m bench.charts_page
+	$(PY) -m bench.customer_search

@@ -239,6 +239,7 @@ def main() -> None:
 
     store = Store(path)
     store.migrate()
+    _ensure_supervisor(store)  # a store built elsewhere (e.g. by lib.store.bulk's CLI) has none
     t0 = time.perf_counter()
     derived = reports.refresh_facts(store)
     refresh_ms = (time.perf_counter() - t0) * 1000
