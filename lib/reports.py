@@ -78,6 +78,7 @@ class Figure:
     value: Decimal | int | float | None
     previous: Decimal | int | float | None
     lower_is_better: bool = False
+    description: str = ""
 
     @property
     def text(self) -> str:
@@ -93,7 +94,8 @@ class Figure:
         if self.value is None or self.previous is None:
             return None
         diff = self.value - self.previous
-        sign = "+" if diff > 0 else ("−" if diff < 0 else "")
+        # an ASCII minus: st.metric reads a leading "-" as a fall (arrow down)
+        sign = "+" if diff > 0 else ("-" if diff < 0 else "")
         if self.kind == "percent":
             return f"{sign}{fmt.number(abs(diff) * 100, 1)} p.p."
         return sign + _format(self.kind, abs(diff))
@@ -107,7 +109,10 @@ def _format(kind: str, value) -> str:
     if kind == "percent":
         return fmt.number(value * 100, 1) + "%"
     if kind == "duration":
-        return fmt.duration(int(round(value)))
+        minutes = int(round(value))
+        if minutes >= 1440:  # a headline needs no minutes past a day
+            minutes = int(round(minutes / 60)) * 60
+        return fmt.duration(minutes)
     return fmt.number(value, 0)
 
 
@@ -275,11 +280,12 @@ def _headline(rows: list[dict]) -> list[Figure]:
         ),
         Figure(
             "deadline_risk",
-            f"Prazo de 90 dias vencido ou a até {NEAR_DEADLINE_DAYS} dias",
+            "Prazo em risco",
             "count",
             risk(cur),
             risk(prev),
             lower_is_better=True,
+            description=f"Pedidos abertos com o prazo de ressarcimento vencido ou a até {NEAR_DEADLINE_DAYS} dias.",
         ),
         Figure(
             "past_deadline",

@@ -98,7 +98,8 @@ for col, figure in zip(metric_cols, data.headline, strict=False):
         figure.text,
         delta=figure.delta,
         delta_color="inverse" if figure.lower_is_better else "normal",
-        help=f"Comparado com {prev_start:%d/%m/%Y} a {prev_end:%d/%m/%Y}: {figure.previous_text}.",
+        help=(f"{figure.description} " if figure.description else "")
+        + f"Comparado com {prev_start:%d/%m/%Y} a {prev_end:%d/%m/%Y}: {figure.previous_text}.",
         border=True,
     )
 

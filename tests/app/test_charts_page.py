@@ -47,10 +47,10 @@ def test_headline_figures(charts_app):
     assert shown["Taxa de aprovação"] == "75%"
     assert shown["Mediana até assumir"] == "3 h"
     assert shown["Mediana até aplicar"] == "1 d 14 h"
-    assert shown["Prazo de 90 dias vencido ou a até 15 dias"] == "1"
+    assert shown["Prazo em risco"] == "1"
     deltas = {m.label: m.proto.delta for m in charts_app.metric}
     assert deltas["Pedidos de desconto"] == "+3"
-    assert deltas["Taxa de aprovação"] == "−25 p.p."
+    assert deltas["Taxa de aprovação"] == "-25 p.p."
 
 
 def test_each_chart_carries_the_right_values(charts_app):

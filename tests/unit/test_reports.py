@@ -47,8 +47,8 @@ def test_headline_texts_are_pt_br(rw):
     assert by["approved_total"].text == "R$\xa06,07"
     assert by["approved_total"].delta == "+R$\xa05,65"
     assert by["approval_rate"].text == "75%"
-    assert by["approval_rate"].delta == "−25 p.p."
-    assert by["assume_minutes"].text == "3 h" and by["assume_minutes"].delta == "−7 h"
+    assert by["approval_rate"].delta == "-25 p.p."
+    assert by["assume_minutes"].text == "3 h" and by["assume_minutes"].delta == "-7 h"
     assert by["apply_minutes"].text == "1 d 14 h"
     assert by["requests"].previous_text == "2"
 
@@ -181,3 +181,12 @@ def test_changes_after_a_read_show_on_the_next_read(rw):
     assert after["approval_rate"][0] == 0.8  # 4 of 5 decided
     assert after["deadline_risk"][0] == 1  # approved but not applied: still open
     assert after["requests"] == before["requests"]
+
+
+def test_a_headline_duration_past_a_day_drops_the_minutes():
+    from lib.reports import Figure
+
+    f = Figure("apply_minutes", "Mediana até aplicar", "duration", 2819, 2530, lower_is_better=True)
+    assert f.text == "1 d 23 h"  # 1 d 22 h 59 min
+    assert f.delta == "+4 h 49 min"
+    assert Figure("x", "x", "duration", 100, 130).delta == "-30 min"
