@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import navigation, session
+from ui import forms, navigation, session
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
+forms.pt_br_required_mark()
 
 user = session.current_user()
 if user is not None:

@@ -6,7 +6,7 @@ import streamlit as st
 from lib import fmt, lookups, users
 from lib.auth import ROLE_LABELS, Perm, Role
 from lib.domain import DomainError
-from ui import session
+from ui import forms, session
 
 user = session.require(Perm.MANAGE_USERS)
 store = session.store()
@@ -68,6 +68,7 @@ with new_tab:
         for k in ("nu_username", "nu_name", "nu_email", "nu_password", "nu_password2"):
             s[k] = ""
 
+    forms.required_note()
     with st.form("new_user", clear_on_submit=False):
         c1, c2 = st.columns(2)
         c1.text_input("Nome", key="nu_name", required=True)

@@ -46,7 +46,11 @@ _REQUIRED_MARK_PT_BR = (
 )
 
 
-def required_note(text: str = "Campos marcados são obrigatórios.") -> None:
-    """The one line that says marked fields are required, and the mark in pt-BR."""
+def pt_br_required_mark() -> None:
+    """Show Streamlit's required mark in pt-BR on every page (app.py calls it each run)."""
     st.html(_REQUIRED_MARK_PT_BR)
+
+
+def required_note(text: str = "Campos marcados são obrigatórios.") -> None:
+    """The one line that says marked fields are required."""
     st.caption(text)
