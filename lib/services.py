@@ -46,6 +46,7 @@ from lib.domain import (
 from lib.domain import now as clock_now
 from lib.store import Cursor, Store
 from lib.store import catalog as cat
+from lib.store import staff as staff_store
 from lib.store import tickets as tk
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -325,6 +326,7 @@ def open_discount_request(
                 raise DomainError(
                     "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está cadastrado."
                 )
+            _check_extras(cur, data.extras)
             address, lat, lon = resolve_address(
                 cur, data.address, data.customer_id, data.login_id, data.contract_id
             )
@@ -439,6 +441,26 @@ def _after_open(cur: Cursor, actor: User, now: datetime, ticket_id: int, extras:
         )
 
 
+def _check_extras(cur: Cursor, extras: TicketExtras) -> None:
+    """Optional fields must name active records: a list item switched off after the form was
+    drawn, or a switched-off responsible, is refused."""
+    if extras.priority not in ("B", "M", "A", "C"):
+        raise DomainError("Prioridade inválida.")
+    for table, item_id, label in (
+        ("process", extras.process_id, "Processo"),
+        ("complementary_status", extras.complementary_status_id, "Status complementar"),
+        ("canned_response", extras.canned_response_id, "Resposta padrão"),
+    ):
+        if item_id is not None:
+            item = cat.get_item(cur, table, item_id)
+            if item is None or not item["active"]:
+                raise DomainError(f"{label}: a opção escolhida foi desligada; escolha outra.")
+    if extras.responsible_id is not None:
+        person = staff_store.by_id(cur, extras.responsible_id)
+        if person is None or not person["active"]:
+            raise DomainError("Técnico responsável: escolha alguém ativo da equipe.")
+
+
 def _opened(cur: Cursor, ticket_id: int, *, created: bool) -> Opened:
     t = tk.get_ticket(cur, ticket_id)
     return Opened(ticket_id=ticket_id, protocol=t["protocol"], created=created)
@@ -475,8 +497,7 @@ def open_ticket(
         if data.customer_id is None and (data.login_id or data.contract_id):
             raise DomainError("Cliente: escolha o cliente do login e do contrato.")
         _check_links(cur, data.customer_id, data.login_id, data.contract_id)
-        if data.extras.priority not in ("B", "M", "A", "C"):
-            raise DomainError("Prioridade inválida.")
+        _check_extras(cur, data.extras)
         address, lat, lon = resolve_address(
             cur, data.address, data.customer_id, data.login_id, data.contract_id
         )

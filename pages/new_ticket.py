@@ -272,6 +272,7 @@ customer_picker(
     preset_customer_id=preset,
     login_required=login_required,
     after_links=_subject_fields,
+    address_without_customer=True,
 )
 
 left, right = st.columns(2)

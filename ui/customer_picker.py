@@ -58,11 +58,14 @@ def customer_picker(
     preset_customer_id: int | None = None,
     login_required: bool = False,
     after_links: Callable[[], None] | None = None,
+    address_without_customer: bool = False,
 ) -> CustomerChoice:
     """Render the customer block; returns what is chosen so far (ids may be None).
 
     `after_links`, when given, renders fields that belong between Contrato and Origem do endereço
     (the general form's Assunto and Descrição do assunto); it runs even with no customer chosen.
+    `address_without_customer` offers a typed (Manual) address when no customer is chosen, for
+    tickets that concern the network rather than a customer (ROMPIMENTO DE FIBRA).
     """
     choice = CustomerChoice()
     pending = [after_links] if after_links else []
@@ -117,6 +120,14 @@ def customer_picker(
         )
     if customer_id is None:
         _between()
+        if address_without_customer:
+            text = st.text_input(
+                "Endereço",
+                key=f"{key}manual_address",
+                placeholder="Sem cliente: digite o endereço, se houver (origem Manual)",
+            )
+            if (text or "").strip():
+                choice.address = AddressChoice("M", text)
         return choice
     bundle = lookups.customer_bundle(store, user, customer_id)
     if bundle is None:
@@ -212,7 +223,8 @@ def chosen_ids(key: str, preset_customer_id: int | None = None) -> CustomerChoic
     state = st.session_state
     customer_id = preset_customer_id or state.get(f"{key}customer")
     if customer_id is None:
-        return CustomerChoice()
+        manual = (state.get(f"{key}manual_address") or "").strip()
+        return CustomerChoice(address=AddressChoice("M", manual) if manual else AddressChoice())
     login_id = state.get(f"{key}login_{customer_id}")
     contract_id = state.get(f"{key}contract_{customer_id}_{login_id}")
     origin = state.get(f"{key}origin") or "C"

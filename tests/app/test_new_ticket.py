@@ -363,3 +363,15 @@ def test_priority_labels_are_the_procedures(form):
     sb = at.selectbox(key=k(at, "priority"))
     assert sb.options == list(PRIORITY_LABELS.values())
     assert sb.value == "M"
+
+
+def test_a_network_ticket_without_customer_takes_a_typed_address(form, app_env):
+    at = form()
+    choose_subject(at, app_env.store, "ROMPIMENTO DE FIBRA")  # no login obrigatório
+    at.text_input(key=k(at, "manual_address")).input("Av. Brasil, altura do nº 900").run()
+    save(at)
+    with app_env.store.read() as cur:
+        row = cur.execute(
+            "SELECT customer_id, address_origin, address, latitude FROM ticket"
+        ).fetchone()
+    assert row == (None, "M", "Av. Brasil, altura do nº 900", None)

@@ -411,3 +411,19 @@ def test_discount_tickets_are_not_solved_by_hand(world):
     with pytest.raises(PermissionDenied):
         services.set_pending(world.store, world.atendente, t, "aguardando", now=NOW)
     services.set_pending(world.store, world.financeiro, t, "Aguardando a fatura fechar", now=NOW)
+
+
+def test_switched_off_options_are_refused_when_saving(world):
+    from lib.store import catalog as cat
+
+    with world.store.transaction() as cur:
+        process = scalar(cur, "SELECT id FROM process LIMIT 1")
+        cat.update_item(cur, "process", process, {"active": False})
+    with pytest.raises(DomainError, match="Processo"):
+        open_one(world, extras=TicketExtras(process_id=process))
+    from lib.users import set_active
+
+    set_active(world.store, world.supervisor, world.financeiro.id, False)
+    with pytest.raises(DomainError, match="responsável"):
+        open_one(world, extras=TicketExtras(responsible_id=world.financeiro.id))
+    assert table_counts(world.store) == (0, 0, 0)
