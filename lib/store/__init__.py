@@ -136,5 +136,6 @@ def one(cur: Cursor, sql: str, params: Sequence[Any] | dict[str, Any] | None = N
 
 
 def scalar(cur: Cursor, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-    row = cur.execute(sql, params or []).fetchone()
-    return None if row is None else row[0]
+    # fetchall, not fetchone: DuckDB 2.0 refuses cursor.register() while a result is still open
+    found = cur.execute(sql, params or []).fetchall()
+    return found[0][0] if found else None
