@@ -3,7 +3,8 @@
 import streamlit as st
 
 from lib import fmt, services
-from lib.auth import Perm
+from lib.auth import Perm, can
+from lib.ticket_list import Filters
 from ui import session
 
 user = session.require(Perm.READ_TICKETS)
@@ -22,3 +23,23 @@ cols = st.columns(4)
 cols[0].metric("Pedidos de desconto", fmt.number(counts["descontos"], 0))
 cols[1].metric("Aguardando decisão", fmt.number(counts["pendentes"], 0))
 cols[2].metric("Aguardando retorno do sinal", fmt.number(counts["aguardando"], 0))
+
+st.subheader("Atalhos")
+shortcuts = [
+    ("Pedidos aguardando decisão, pelo prazo", Filters(decision="pendente", sort="prazo")),
+    ("Aprovados ainda não aplicados na fatura", Filters(decision="aprovado", sort="prazo")),
+    ("Aguardando o retorno do sinal", Filters(decision="aguardando_retorno")),
+    ("Atendimentos novos", Filters(status=("N",))),
+]
+links = st.container(horizontal=True)
+for label, filters in shortcuts:
+    links.page_link(
+        "pages/tickets.py",
+        label=label,
+        icon=":material/filter_list:",
+        query_params=filters.to_query(),
+    )
+if can(user, Perm.OPEN_DISCOUNT):
+    links.page_link(
+        "pages/discount_request.py", label="Novo pedido de desconto", icon=":material/add:"
+    )

@@ -84,3 +84,12 @@ def test_a_store_without_users_shows_the_first_supervisor_command(tmp_path, monk
     at = new_app().run()
     assert "Nenhum usuário cadastrado" in at.warning[0].value
     assert "lib.admin create-supervisor" in at.code[0].value
+
+
+def test_home_offers_shortcuts_into_the_filtered_list(logged_in):
+    at = logged_in("financeiro")
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    waiting = links["Pedidos aguardando decisão, pelo prazo"]
+    assert waiting.page == "atendimentos"
+    assert "decisao=pendente" in waiting.query_string and "ordem=prazo" in waiting.query_string
+    assert links["Novo pedido de desconto"].page == "desconto"
