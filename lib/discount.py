@@ -233,6 +233,14 @@ class Overlap:
     end: datetime
 
 
+def interruption_start(opened_at: datetime, incident_started_at: datetime | None) -> datetime:
+    """Where the discount period starts: the ticket's opening, or the incident's start when it
+    is known and earlier (reasons 3-5)."""
+    if incident_started_at is not None and incident_started_at < opened_at:
+        return incident_started_at
+    return opened_at
+
+
 @dataclass
 class Draft:
     """What the attendant typed, before saving."""
@@ -248,12 +256,11 @@ class Draft:
 
     @property
     def start(self) -> datetime | None:
-        """The ticket's opening, or the incident's start when it is known and earlier."""
-        if self.opened_at is None:
-            return None
-        if self.incident_started_at is not None and self.incident_started_at < self.opened_at:
-            return self.incident_started_at
-        return self.opened_at
+        return (
+            None
+            if self.opened_at is None
+            else interruption_start(self.opened_at, self.incident_started_at)
+        )
 
 
 def validate_request(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from lib.domain import TZ
+from lib.domain import TZ, DomainError
 
 LOCALE = "pt_BR"
 
@@ -18,6 +18,22 @@ def brl(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
     return format_currency(Decimal(str(value)), "BRL", locale=LOCALE)
+
+
+def parse_brl(text: str) -> Decimal | None:
+    """`1.234,56`, `R$ 12,50` or `12.50` to Decimal; empty to None; DomainError otherwise."""
+    raw = (text or "").replace("R$", "").replace("\xa0", "").replace(" ", "")
+    if not raw:
+        return None
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError as exc:
+        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.") from exc
+    if not value.is_finite():
+        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.")
+    return value
 
 
 def number(value: Decimal | int | float, max_decimals: int = 2) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from lib import fmt
@@ -23,6 +23,7 @@ from lib.discount import (
     Overlap,
     Rules,
     calculate_discount,
+    interruption_start,
     validate_request,
 )
 from lib.domain import (
@@ -719,9 +720,7 @@ def record_signal_return(
         if discount is None:
             raise DomainError("Este atendimento não é um pedido de desconto.")
         rules_ = Rules.from_settings(cat.settings(cur))
-        start = discount["opened_at"]
-        if discount["incident_started_at"] and discount["incident_started_at"] < start:
-            start = discount["incident_started_at"]
+        start = interruption_start(discount["opened_at"], discount["incident_started_at"])
         if returned_at <= start:
             raise DomainError(
                 f"O retorno do sinal deve ser depois do início da interrupção ({fmt.day_time(start)})."
@@ -762,10 +761,13 @@ def record_signal_return(
 
 
 def _money(value: Any, label: str) -> Decimal:
+    """An amount typed in pt-BR (`1.234,56`) or given as a Decimal, exact to the cent."""
     try:
-        amount = Decimal(str(value).replace(",", ".")) if not isinstance(value, Decimal) else value
-    except InvalidOperation as exc:
-        raise DomainError(f"{label}: valor inválido.") from exc
+        amount = value if isinstance(value, Decimal) else fmt.parse_brl(str(value))
+    except DomainError as exc:
+        raise DomainError(f"{label}: {exc}") from exc
+    if amount is None:
+        raise DomainError(f"{label}: informe o valor.")
     if not amount.is_finite() or amount < 0:
         raise DomainError(f"{label}: o valor não pode ser negativo.")
     if amount != amount.quantize(Decimal("0.01")):

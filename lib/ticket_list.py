@@ -20,7 +20,7 @@ import pandas as pd
 
 from lib import fmt, services
 from lib.auth import Perm, User, can, require
-from lib.discount import METHODS, CalculationError, Rules, calculate_discount
+from lib.discount import METHODS, CalculationError, Rules, calculate_discount, interruption_start
 from lib.domain import (
     ACTION_LABELS,
     ADDRESS_ORIGIN_LABELS,
@@ -502,29 +502,11 @@ def history_rows(history: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["Quando", "Quem", "Ação", "De → Para", "Observação"])
 
 
-def parse_brl(text: str) -> Decimal | None:
-    """`1.234,56`, `R$ 12,50` or `12.50` to Decimal; empty to None; DomainError otherwise."""
-    raw = (text or "").replace("R$", "").replace("\xa0", "").replace(" ", "")
-    if not raw:
-        return None
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except ArithmeticError as exc:
-        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.") from exc
-    if not value.is_finite():
-        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.")
-    return value
-
-
 def discount_view(store: Store, discount: dict) -> dict[str, str]:
     """The discount block: inputs, method, formula, amounts and invoice, as pt-BR text."""
     with store.read() as cur:
         rules = Rules.from_settings(cat.settings(cur))
-    start = discount["opened_at"]
-    if discount["incident_started_at"] and discount["incident_started_at"] < start:
-        start = discount["incident_started_at"]
+    start = interruption_start(discount["opened_at"], discount["incident_started_at"])
     end = discount["signal_returned_at"]
     formula = "Aguardando o retorno do sinal para calcular."
     if end is not None:

@@ -82,7 +82,7 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
                 store,
                 user,
                 ticket_id,
-                adjusted_amount=tl.parse_brl(val("amount", "")),
+                adjusted_amount=fmt.parse_brl(val("amount", "")),
                 adjustment_reason=val("reason", ""),
                 expected_status=shown_status,
             )

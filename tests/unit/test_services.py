@@ -427,3 +427,11 @@ def test_switched_off_options_are_refused_when_saving(world):
     with pytest.raises(DomainError, match="responsável"):
         open_one(world, extras=TicketExtras(responsible_id=world.financeiro.id))
     assert table_counts(world.store) == (0, 0, 0)
+
+
+def test_an_adjusted_amount_typed_in_pt_br(world):
+    t = open_one(world).ticket_id
+    services.assume(world.store, world.supervisor, t, now=NOW)
+    services.approve(world.store, world.supervisor, t, "1.234,50", "Acordo comercial", now=NOW)
+    _, discount, _ = services.ticket_detail(world.store, world.supervisor, t)
+    assert discount["approved_amount"] == Decimal("1234.50")
