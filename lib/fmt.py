@@ -20,6 +20,17 @@ def brl(value: Decimal | int | float | None) -> str:
     return format_currency(Decimal(str(value)), "BRL", locale=LOCALE)
 
 
+def document(digits: str | None) -> str:
+    """A CPF (`529.982.247-25`) or CNPJ (`11.222.333/0001-81`) from its digits."""
+    if not digits:
+        return ""
+    if len(digits) == 11:
+        return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
+    if len(digits) == 14:
+        return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+    return digits
+
+
 def parse_brl(text: str) -> Decimal | None:
     """`1.234,56`, `R$ 12,50` or `12.50` to Decimal; empty to None; DomainError otherwise."""
     raw = (text or "").replace("R$", "").replace("\xa0", "").replace(" ", "")

@@ -417,16 +417,6 @@ def available_actions(user: User, ticket: dict, discount: dict | None) -> list[A
     return out
 
 
-def _cpf(digits: str | None) -> str:
-    if not digits:
-        return ""
-    if len(digits) == 11:
-        return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
-    if len(digits) == 14:
-        return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
-    return digits
-
-
 def ticket_fields(ticket: dict) -> list[tuple[str, str]]:
     """Every field of the ticket, labelled as IXC labels them, as pt-BR text."""
 
@@ -449,7 +439,9 @@ def ticket_fields(ticket: dict) -> list[tuple[str, str]]:
         ("Status complementar", ticket["complementary_status"] or "—"),
         (
             "Cliente",
-            f"{ticket['customer']} ({_cpf(ticket['cpf_cnpj'])})" if ticket["customer"] else "—",
+            f"{ticket['customer']} ({fmt.document(ticket['cpf_cnpj'])})"
+            if ticket["customer"]
+            else "—",
         ),
         ("Login", ticket["login"] or "—"),
         ("Contrato", contract),

@@ -30,11 +30,7 @@ class CustomerChoice:
 
 
 def _customer_label(c: dict) -> str:
-    doc = c["cpf_cnpj"] or ""
-    if len(doc) == 11:
-        doc = f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}"
-    elif len(doc) == 14:
-        doc = f"{doc[:2]}.{doc[2:5]}.{doc[5:8]}/{doc[8:12]}-{doc[12:]}"
+    doc = fmt.document(c["cpf_cnpj"])
     where = c.get("neighbourhood") or ""
     return f"{c['name']} · {doc}" + (f" · {where}" if where else "")
 

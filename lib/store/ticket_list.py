@@ -44,7 +44,9 @@ LEFT JOIN discount_request dr ON dr.ticket_id = t.id
 """
 
 
-_CUSTOMER_MATCH = """strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'
+# `search_name` is the name already lower-cased without accents (migration 010)
+_CUSTOMER_MATCH = """coalesce(search_name, lower(strip_accents(name)))
+        LIKE '%' || lower(strip_accents(?)) || '%'
     OR (? <> '' AND length(?) >= 3 AND cpf_cnpj LIKE ? || '%')"""
 
 
