@@ -144,11 +144,6 @@ class Done:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def rules(store: Store) -> Rules:
-    with store.read() as cur:
-        return Rules.from_settings(cat.settings(cur))
-
-
 # --- addresses --------------------------------------------------------------------------------
 
 
@@ -307,8 +302,6 @@ def open_discount_request(
     """Create the FINANCEIRO ticket (subject DESCONTO EM FATURA), its discount request and its
     first movement, in one transaction. The same idempotency key twice returns the first."""
     require(actor, Perm.OPEN_DISCOUNT)
-    if data.method and data.method != rules(store).default_method:
-        require(actor, Perm.CHOOSE_METHOD)
     if not idempotency_key:
         raise ValueError("idempotency_key is required")
     now = now or clock_now()
@@ -318,6 +311,8 @@ def open_discount_request(
             if existing is not None:
                 return _opened(cur, existing, created=False)
             rules_ = Rules.from_settings(cat.settings(cur))
+            if data.method and data.method != rules_.default_method:
+                require(actor, Perm.CHOOSE_METHOD)
             preview = _preview(cur, data, rules_, now)
             if preview.errors:
                 raise DomainError(" ".join(f.message for f in preview.errors))
@@ -537,6 +532,14 @@ def _load(cur: Cursor, ticket_id: int) -> tuple[dict, dict | None]:
     return ticket, tk.get_discount(cur, ticket_id)
 
 
+def _required(text: str | None, message: str) -> str:
+    """The stripped text, or DomainError(message) when nothing was written."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(message)
+    return text
+
+
 def _check_expected(cur: Cursor, ticket: dict, expected_status: str | None) -> None:
     """Refuse when the screen showed another status than the store has now."""
     if expected_status is None or ticket["status"] == expected_status:
@@ -651,8 +654,7 @@ def forward(
     """Send the ticket to another department; it returns to Novo there, with no responsible."""
     require(actor, Action.ENCAMINHAR)
     now = now or clock_now()
-    if not (note or "").strip():
-        raise DomainError("Encaminhar: escreva uma observação para o outro departamento.")
+    note = _required(note, "Encaminhar: escreva uma observação para o outro departamento.")
     with store.transaction() as cur:
         ticket, _ = _load(cur, ticket_id)
         _check_expected(cur, ticket, expected_status)
@@ -667,7 +669,7 @@ def forward(
             now,
             ticket,
             Action.ENCAMINHAR,
-            note.strip(),
+            note,
             {"department_id": dept["id"], "responsible_id": None},
             from_department_id=ticket["department_id"],
             to_department_id=dept["id"],
@@ -685,8 +687,7 @@ def add_message(
 ) -> Done:
     require(actor, Action.MENSAGEM)
     now = now or clock_now()
-    if not (text or "").strip():
-        raise DomainError("Mensagem: escreva o texto da mensagem.")
+    text = _required(text, "Mensagem: escreva o texto da mensagem.")
     with store.transaction() as cur:
         ticket, _ = _load(cur, ticket_id)
         _move(
@@ -695,7 +696,7 @@ def add_message(
             now,
             ticket,
             Action.MENSAGEM,
-            text.strip(),
+            text,
             customer_visible=customer_visible,
         )
     return Done(ticket_id, "Mensagem adicionada ao atendimento.")
@@ -845,8 +846,7 @@ def reject(
 ) -> Done:
     require(actor, Action.REPROVAR)
     now = now or clock_now()
-    if not (reason or "").strip():
-        raise DomainError("Reprovar: informe o motivo da reprovação.")
+    reason = _required(reason, "Reprovar: informe o motivo da reprovação.")
     with store.transaction() as cur:
         ticket, discount = _load(cur, ticket_id)
         _check_expected(cur, ticket, expected_status)
@@ -855,7 +855,7 @@ def reject(
             ticket,
             discount,
             Action.REPROVAR,
-            {"decision_reason": reason.strip(), "decided_by": actor.id, "decided_at": now},
+            {"decision_reason": reason, "decided_by": actor.id, "decided_at": now},
         )
         _move(
             cur,
@@ -863,7 +863,7 @@ def reject(
             now,
             ticket,
             Action.REPROVAR,
-            f"Desconto reprovado. Motivo: {reason.strip()}",
+            f"Desconto reprovado. Motivo: {reason}",
         )
     return Done(ticket_id, "Desconto reprovado; o atendimento foi solucionado.")
 
@@ -912,8 +912,7 @@ def cancel(
     now: datetime | None = None,
 ) -> Done:
     now = now or clock_now()
-    if not (reason or "").strip():
-        raise DomainError("Cancelar: informe o motivo do cancelamento.")
+    reason = _required(reason, "Cancelar: informe o motivo do cancelamento.")
     with store.transaction() as cur:
         ticket, discount = _load(cur, ticket_id)
         require(actor, Action.CANCELAR, discount_ticket=_is_discount(ticket))
@@ -924,9 +923,9 @@ def cancel(
                 ticket,
                 discount,
                 Action.CANCELAR,
-                {"decision_reason": reason.strip(), "decided_by": actor.id, "decided_at": now},
+                {"decision_reason": reason, "decided_by": actor.id, "decided_at": now},
             )
-        _move(cur, actor, now, ticket, Action.CANCELAR, f"Cancelado. Motivo: {reason.strip()}")
+        _move(cur, actor, now, ticket, Action.CANCELAR, f"Cancelado. Motivo: {reason}")
     return Done(ticket_id, "Atendimento cancelado.")
 
 
@@ -941,13 +940,12 @@ def set_pending(
     """The ticket waits on someone (the customer, a part, a visit): Em progresso -> Pendente.
     Assuming it again takes it back to Em progresso."""
     now = now or clock_now()
-    if not (note or "").strip():
-        raise DomainError("Pendente: escreva o que o atendimento está aguardando.")
+    note = _required(note, "Pendente: escreva o que o atendimento está aguardando.")
     with store.transaction() as cur:
         ticket, _ = _load(cur, ticket_id)
         require(actor, Action.PENDENCIAR, discount_ticket=_is_discount(ticket))
         _check_expected(cur, ticket, expected_status)
-        _move(cur, actor, now, ticket, Action.PENDENCIAR, note.strip())
+        _move(cur, actor, now, ticket, Action.PENDENCIAR, note)
     return Done(ticket_id, "Atendimento marcado como pendente.")
 
 
@@ -962,8 +960,7 @@ def solve(
     """Solve a ticket of any subject but DESCONTO EM FATURA (those are solved by applying or
     rejecting the discount)."""
     now = now or clock_now()
-    if not (note or "").strip():
-        raise DomainError("Solucionar: descreva a solução.")
+    note = _required(note, "Solucionar: descreva a solução.")
     with store.transaction() as cur:
         ticket, discount = _load(cur, ticket_id)
         if discount is not None:
@@ -972,7 +969,7 @@ def solve(
             )
         require(actor, Action.SOLUCIONAR, discount_ticket=False)
         _check_expected(cur, ticket, expected_status)
-        _move(cur, actor, now, ticket, Action.SOLUCIONAR, note.strip())
+        _move(cur, actor, now, ticket, Action.SOLUCIONAR, note)
     return Done(ticket_id, "Atendimento solucionado.")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from lib import discount_request as dr
-from lib import fmt, lookups, services
+from lib import fmt, lookups, settings_admin
 from lib.auth import Perm, User, can
 from lib.discount import METHODS, Rules
 from lib.domain import FINANCE_DEPARTMENT, REASONS, TZ, VISIT_FINDINGS, DomainError
@@ -94,7 +94,7 @@ def _save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras
     ss = st.session_state
     if ss.get(RESULT) and ss.get(f"{K}customer") is None:
         return  # the second click of a double click lands on the form the first one cleared
-    rules = services.rules(store)
+    rules = settings_admin.current(store, user)
     form = _form_from_state(choice, extras, rules)
     key = forms.idempotency_key(K)
     try:
@@ -331,7 +331,7 @@ def _show_preview(preview: Preview, form: dr.FormInput, rules: Rules) -> None:
 
 user = session.require(Perm.OPEN_DISCOUNT)
 store = session.store()
-rules = services.rules(store)
+rules = settings_admin.current(store, user)
 
 st.title("Desconto em fatura")
 _show_result()
