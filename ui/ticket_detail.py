@@ -165,6 +165,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                         width="stretch",
                         key=f"tk_discount_{ticket_id}",
                     )
+                    st.caption(f"Fórmula: {view['Fórmula']}")  # too long for the table cell
             with tabs[-1]:
                 st.dataframe(
                     tl.history_rows(history),
