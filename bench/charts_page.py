@@ -12,7 +12,7 @@ Prints, each as the median of --runs runs:
   * the whole page rerun through Streamlit's AppTest (script, widgets, chart specs), with the
     page's st.cache_data warm and with it cleared before every run.
 
-The store is built by `lib.store.bulk.generate_large` when that exists (branch `demo`);
+The store is built by `lib.demo.large.generate_large` when that exists;
 until then by `_fallback_generate` below, a plain INSERT ... SELECT FROM range() that writes
 only what the charts read (no movement rows: the page uses ticket.assumed_at).
 Building 10M tickets takes a few minutes on 2 cores; the file is reused afterwards.
@@ -27,11 +27,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from lib import reports
 from lib.auth import Role, User, hash_password, user_from_row
 from lib.domain import TZ
 from lib.store import Store, scalar
 from lib.store import staff as staff_store
+from lib.usecases import reports
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_USER = "bench.supervisor"
@@ -46,13 +46,13 @@ def build(path: Path, tickets: int) -> None:
     store = Store(path)
     store.migrate()
     try:
-        from lib.store.bulk import generate_large  # lands on main from branch `demo`
+        from lib.demo.large import generate_large
     except ImportError:
         generate_large = None
     t0 = time.perf_counter()
     if generate_large is not None:
         generate_large(store, tickets)
-        how = "lib.store.bulk.generate_large"
+        how = "lib.demo.large.generate_large"
     else:
         _fallback_generate(store, tickets)
         how = "fallback INSERT ... SELECT FROM range()"
@@ -239,7 +239,7 @@ def main() -> None:
 
     store = Store(path)
     store.migrate()
-    _ensure_supervisor(store)  # a store built elsewhere (e.g. by lib.store.bulk's CLI) has none
+    _ensure_supervisor(store)  # a store built elsewhere (e.g. by lib.demo.large's CLI) has none
     t0 = time.perf_counter()
     derived = reports.refresh_facts(store)
     refresh_ms = (time.perf_counter() - t0) * 1000

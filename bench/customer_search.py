@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import lookups
 from lib.auth import Role, User
 from lib.store import Store, catalog
 from lib.store.bench_data import add_customers
+from lib.usecases import lookups
 
 QUERIES = {
     "nome comum (maria)": "maria",

@@ -3,7 +3,7 @@
     python -m bench.tickets_page [--tickets 1000000] [--repeat 15] [--no-apptest]
 
 Builds (or reuses) bench/large-1m.duckdb (git-ignored) and times, median of --repeat runs, the
-call the page makes into lib.ticket_list on every rerun (`browse`: one page by key, and the
+call the page makes into lib.usecases.ticket_list on every rerun (`browse`: one page by key, and the
 status x department counts, whose sum is the total), on a filter change and on a page change
 half-way into the list, against naive baselines in the same run: OFFSET paging to the same
 depth, and loading the filtered set into pandas to sort, page and count it there. Then it times
@@ -26,7 +26,7 @@ from lib.auth import Role, User
 from lib.store import Store, scalar
 from lib.store import staff as staff_store
 from lib.store import ticket_list as q
-from lib.ticket_list import Filters, browse, status_matrix
+from lib.usecases.ticket_list import Filters, browse, status_matrix
 
 warnings.filterwarnings("ignore", message=".*inplace keyword.*")
 
@@ -65,15 +65,15 @@ def build(path: Path, tickets: int) -> Store:
     _staff(store)
     started = time.perf_counter()
     try:
-        from lib.store.bulk import generate_large
+        from lib.demo.large import generate_large
     except ImportError:
         generate_large = None
     if generate_large is not None:
         generate_large(store, tickets - have)
-        how = "lib.store.bulk.generate_large"
+        how = "lib.demo.large.generate_large"
     else:
         _fallback_fill(store, tickets - have)
-        how = "FALLBACK INSERT ... SELECT FROM range() (lib.store.bulk not on this branch yet)"
+        how = "FALLBACK INSERT ... SELECT FROM range() (lib.demo.large not available)"
     with store.read() as cur:
         cur.execute("CHECKPOINT")
     print(f"built {path.name} with {how} in {time.perf_counter() - started:.0f} s")
@@ -81,7 +81,7 @@ def build(path: Path, tickets: int) -> Store:
 
 
 def _fallback_fill(store: Store, n: int) -> None:
-    """FALLBACK while lib.store.bulk has not landed: tickets in opening order over ~3 years,
+    """FALLBACK while lib.demo.large is not available: tickets in opening order over ~3 years,
     ~15% DESCONTO EM FATURA with a discount request, one customer per 10 tickets."""
     with store.transaction() as cur:
         cur.execute(

@@ -14,7 +14,7 @@ import sys
 
 from lib.bootstrap import open_store
 from lib.domain import DomainError
-from lib.users import create_user
+from lib.usecases.users import create_user
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Who may do what, passwords (argon2) and the login with lockout.
+"""Who may do what, passwords (argon2) and the lockout rule (the login itself is
+lib.usecases.signin).
 
 The permission check lives here, in lib/, so every use-case refuses what the acting user's role
 does not allow, whatever the UI shows.
@@ -14,8 +15,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from lib.domain import Action, DomainError, PermissionDenied
-from lib.store import Store
-from lib.store import staff as staff_store
 
 
 class Role(StrEnum):
@@ -161,43 +160,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 class LoginRefused(DomainError):
     pass
-
-
-def login(store: Store, username: str, password: str, now: datetime) -> User:
-    """Check a username and password; every attempt is recorded.
-
-    After MAX_FAILURES failures for one user within LOCK_WINDOW, further attempts for that user
-    are refused until the window has passed. A wrong user and a wrong password get one message.
-    """
-    username = (username or "").strip().lower()
-    if not username or not password:
-        raise LoginRefused("Informe o usuário e a senha.")
-    with store.transaction() as cur:
-        lock_until = locked_until(
-            staff_store.failures_since(cur, username, now - 2 * LOCK_WINDOW), now
-        )
-        if lock_until is not None:
-            wait = max(1, -(-int((lock_until - now).total_seconds()) // 60))
-            staff_store.record_attempt(cur, username, now, False, "bloqueado")
-            locked = LoginRefused(
-                f"Muitas tentativas sem sucesso. Tente de novo em {wait} min "
-                "ou peça a um supervisor para redefinir sua senha."
-            )
-        else:
-            locked = None
-            row = staff_store.by_username(cur, username)
-            ok = (
-                row is not None
-                and row["active"]
-                and verify_password(row["password_hash"], password)
-            )
-            staff_store.record_attempt(cur, username, now, ok, None if ok else "senha ou usuário")
-    # The attempt is committed before refusing, so a refusal is never rolled back.
-    if locked:
-        raise locked
-    if not ok:
-        raise LoginRefused(LOGIN_FAILED)
-    return user_from_row(row)  # type: ignore[arg-type]
 
 
 def locked_until(failures: list[datetime], now: datetime) -> datetime | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import catalogs
 from lib.auth import Perm, User
 from lib.domain import PRIORITY_LABELS, DomainError
 from lib.store import Store
+from lib.usecases import catalogs
 from ui import forms, session
 
 user = session.require(Perm.MANAGE_SETTINGS)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import charts, reports
 from lib.auth import Perm
 from lib.domain import now
+from lib.usecases import reports
+from ui import charts, session
 from ui import reports as cached
-from ui import session
 
 SELECTION_KEY = "graf_motivos"
 

@@ -12,14 +12,16 @@ from typing import Any
 
 import streamlit as st
 
-from lib import discount_request as dr
-from lib import fmt, lookups, settings_admin
+from lib import fmt
 from lib.auth import Perm, User, can
 from lib.discount import METHODS, Rules
 from lib.domain import FINANCE_DEPARTMENT, REASONS, TZ, VISIT_FINDINGS, DomainError
 from lib.domain import now as clock_now
-from lib.services import DiscountRequestInput, Preview, TicketExtras
 from lib.store import Store
+from lib.usecases import lookups, settings
+from lib.usecases import request_form as dr
+from lib.usecases.discount_requests import DiscountRequestInput, Preview
+from lib.usecases.opening import TicketExtras
 from ui import forms, session
 from ui.customer_picker import CustomerChoice, customer_picker
 from ui.ticket_fields import TicketFields
@@ -94,7 +96,7 @@ def _save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras
     ss = st.session_state
     if ss.get(RESULT) and ss.get(f"{K}customer") is None:
         return  # the second click of a double click lands on the form the first one cleared
-    rules = settings_admin.current(store, user)
+    rules = settings.current(store, user)
     form = _form_from_state(choice, extras, rules)
     key = forms.idempotency_key(K)
     try:
@@ -331,7 +333,7 @@ def _show_preview(preview: Preview, form: dr.FormInput, rules: Rules) -> None:
 
 user = session.require(Perm.OPEN_DISCOUNT)
 store = session.store()
-rules = settings_admin.current(store, user)
+rules = settings.current(store, user)
 
 st.title("Desconto em fatura")
 _show_result()

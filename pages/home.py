@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import fmt, services
+from lib import fmt
 from lib.auth import Perm, can
-from lib.ticket_list import Filters
+from lib.usecases import ticket_actions
+from lib.usecases.ticket_list import Filters
 from ui import session
 
 user = session.require(Perm.READ_TICKETS)
@@ -13,7 +14,7 @@ st.write(
     f"Olá, {user.name.split()[0]}. O desconto em fatura é concedido **somente quando o cliente "
     "pede**, por um dos cinco motivos do procedimento; o sistema calcula o período e o valor."
 )
-counts = services.home_counts(session.store(), user)
+counts = ticket_actions.home_counts(session.store(), user)
 cols = st.columns(4)
 cols[0].metric("Clientes", fmt.number(counts["clientes"], 0))
 cols[1].metric("Contratos", fmt.number(counts["contratos"], 0))

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib.auth import LoginRefused, login
+from lib.auth import LoginRefused
 from lib.domain import PermissionDenied, now
-from lib.users import has_users, user_for_sso
+from lib.usecases.signin import login
+from lib.usecases.users import has_users, user_for_sso
 from ui import session
 
 store = session.store()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import customer_history, fmt, lookups, services
+from lib import fmt
 from lib.auth import Perm, User
 from lib.domain import (
     ACTION_LABELS,
@@ -17,8 +17,9 @@ from lib.domain import (
     DomainError,
     Status,
 )
-from lib.services import TicketExtras, TicketInput
 from lib.store import Store
+from lib.usecases import customers, lookups, opening, ticket_actions
+from lib.usecases.opening import TicketExtras, TicketInput
 from ui import forms, session
 from ui.customer_picker import chosen_ids, customer_picker
 from ui.ticket_fields import TicketFields
@@ -102,7 +103,7 @@ def _save(store: Store, user: User, preset: int | None) -> None:
         ),
     )
     try:
-        opened = services.open_ticket(store, user, data, forms.idempotency_key(FORM))
+        opened = opening.open_ticket(store, user, data, forms.idempotency_key(FORM))
     except DomainError as exc:
         state[ERROR] = str(exc)
         return
@@ -114,7 +115,7 @@ def _save(store: Store, user: User, preset: int | None) -> None:
 
 def _assume(store: Store, user: User, ticket_id: int, status: str) -> None:
     try:
-        done = services.assume(store, user, ticket_id, expected_status=status)
+        done = ticket_actions.assume(store, user, ticket_id, expected_status=status)
     except DomainError as exc:
         st.session_state[FLASH] = (ticket_id, "error", str(exc))
         return
@@ -122,7 +123,7 @@ def _assume(store: Store, user: User, ticket_id: int, status: str) -> None:
 
 
 def _recent(customer_id: int, title: str) -> None:
-    found = customer_history.recent_tickets(store, user, customer_id)
+    found = customers.recent_tickets(store, user, customer_id)
     st.markdown(f"**{title}**")
     if not found:
         st.caption("Nenhum atendimento deste cliente ainda.")
@@ -148,7 +149,7 @@ def _recent(customer_id: int, title: str) -> None:
 
 def _saved_panel(ticket_id: int) -> None:
     """The ticket just saved: ID, Protocolo, Status, Assumir and its history."""
-    ticket, _, history = services.ticket_detail(store, user, ticket_id)
+    ticket, _, history = ticket_actions.ticket_detail(store, user, ticket_id)
     status = Status(ticket["status"])
     with st.container(border=True, key="novo_saved"):
         st.subheader(f"Atendimento #{ticket['id']} · {ticket['subject']}")

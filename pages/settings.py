@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lib import settings_admin
 from lib.auth import Perm
 from lib.discount import METHODS
 from lib.domain import DomainError
+from lib.usecases import settings
 from ui import session
 
 user = session.require(Perm.MANAGE_SETTINGS)
@@ -15,7 +15,7 @@ st.caption(
     "Regras usadas no formulário de desconto e na aprovação. Valem para os próximos pedidos."
 )
 
-rules = settings_admin.current(store, user)
+rules = settings.current(store, user)
 methods = list(METHODS)
 
 if message := st.session_state.pop("settings_flash", None):
@@ -25,7 +25,7 @@ if message := st.session_state.pop("settings_flash", None):
 def _save() -> None:
     s = st.session_state
     try:
-        settings_admin.update(
+        settings.update(
             store,
             user,
             min_minutes=s["cfg_min"],

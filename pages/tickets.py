@@ -7,7 +7,6 @@ import hashlib
 import streamlit as st
 
 from lib import fmt
-from lib import ticket_list as tl
 from lib.auth import Perm, can
 from lib.domain import (
     ACTION_LABELS,
@@ -20,6 +19,7 @@ from lib.domain import (
     DomainError,
     Status,
 )
+from lib.usecases import ticket_list as tl
 from ui import session, ticket_detail
 
 user = session.require(Perm.READ_TICKETS)

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import fmt, lookups, users
+from lib import fmt
 from lib.auth import ROLE_LABELS, Perm, Role
 from lib.domain import DomainError
+from lib.usecases import lookups, users
 from ui import forms, session
 
 user = session.require(Perm.MANAGE_USERS)

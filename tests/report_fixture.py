@@ -33,9 +33,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from lib import services
 from lib.domain import TZ
-from lib.services import DiscountRequestInput
+from lib.usecases import discount_requests, finance, ticket_actions
+from lib.usecases.discount_requests import DiscountRequestInput
 from tests.fixtures import World
 
 TODAY = date(2026, 11, 30)
@@ -61,7 +61,9 @@ def _open(w: World, key, who, opened, outage_minutes, reason):
     )
     # The ticket is saved once the signal is back (the attendant fills it in during the call).
     saved = opened + timedelta(minutes=outage_minutes)
-    opened_ticket = services.open_discount_request(w.store, w.atendente, data, key, now=saved)
+    opened_ticket = discount_requests.open_discount_request(
+        w.store, w.atendente, data, key, now=saved
+    )
     return opened_ticket.ticket_id, saved
 
 
@@ -77,19 +79,17 @@ def build_report_world(w: World) -> dict[str, int]:
         tid, t0 = _open(w, key, who, opened, minutes, reason)
         ids[key] = tid
         if assume_h is not None:
-            services.assume(s, fin, tid, now=t0 + timedelta(hours=assume_h))
+            ticket_actions.assume(s, fin, tid, now=t0 + timedelta(hours=assume_h))
         if decide == "approve":
-            services.approve(s, fin, tid, now=t0 + timedelta(hours=assume_h, minutes=5))
+            finance.approve(s, fin, tid, now=t0 + timedelta(hours=assume_h, minutes=5))
         elif isinstance(decide, Decimal):
-            services.approve(
+            finance.approve(
                 s, fin, tid, decide, "Acordo com o cliente", now=t0 + timedelta(hours=assume_h)
             )
         elif decide == "reject":
-            services.reject(s, fin, tid, "Fora da regra", now=t0 + timedelta(hours=assume_h))
+            finance.reject(s, fin, tid, "Fora da regra", now=t0 + timedelta(hours=assume_h))
         if apply_h is not None:
-            services.mark_applied(
-                s, fin, tid, date(2026, 12, 10), now=t0 + timedelta(hours=apply_h)
-            )
+            finance.mark_applied(s, fin, tid, date(2026, 12, 10), now=t0 + timedelta(hours=apply_h))
         return tid
 
     # times are counted from the ticket's opening (when it was saved)

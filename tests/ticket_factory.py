@@ -6,11 +6,11 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from lib import services
 from lib.domain import TZ
-from lib.services import DiscountRequestInput
 from lib.store import catalog as cat
 from lib.store import tickets as tk
+from lib.usecases import discount_requests
+from lib.usecases.discount_requests import DiscountRequestInput
 from tests.fixtures import World
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=TZ)
@@ -38,7 +38,9 @@ def discount(
         opa_protocol=f"OPA{key.upper()}0001",
         description="Queda geral no bairro",
     )
-    return services.open_discount_request(w.store, w.atendente, data, key, now=at).ticket_id
+    return discount_requests.open_discount_request(
+        w.store, w.atendente, data, key, now=at
+    ).ticket_id
 
 
 def plain_tickets(

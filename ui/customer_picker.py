@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from lib import fmt, lookups
+from lib import fmt
 from lib.auth import User
 from lib.domain import ADDRESS_ORIGIN_LABELS, DomainError
-from lib.services import AddressChoice
 from lib.store import Store
+from lib.usecases import lookups
+from lib.usecases.opening import AddressChoice
 
 
 @dataclass

@@ -12,8 +12,9 @@ from datetime import date
 
 import streamlit as st
 
-from lib import config, reports
+from lib import config
 from lib.auth import User
+from lib.usecases import reports
 from ui import session
 
 TTL_SECONDS = 60

@@ -8,7 +8,7 @@ from lib import config
 from lib.auth import User, can
 from lib.bootstrap import open_store
 from lib.store import Store
-from lib.users import load_user
+from lib.usecases.users import load_user
 
 USER_KEY = "user_id"
 

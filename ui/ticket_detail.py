@@ -12,8 +12,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
-from lib import fmt, services
-from lib import ticket_list as tl
+from lib import fmt
 from lib.auth import User
 from lib.domain import (
     ACTION_LABELS,
@@ -29,6 +28,8 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store
+from lib.usecases import discount_requests, finance, ticket_actions
+from lib.usecases import ticket_list as tl
 
 FLASH = "tk_flash"
 STATUS_COLORS = {"N": "blue", "P": "orange", "EP": "violet", "S": "green", "C": "gray"}
@@ -56,9 +57,9 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
 
     try:
         if action == Action.ASSUMIR:
-            done = services.assume(store, user, ticket_id, expected_status=shown_status)
+            done = ticket_actions.assume(store, user, ticket_id, expected_status=shown_status)
         elif action == Action.ENCAMINHAR:
-            done = services.forward(
+            done = ticket_actions.forward(
                 store,
                 user,
                 ticket_id,
@@ -67,18 +68,18 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
                 expected_status=shown_status,
             )
         elif action == Action.MENSAGEM:
-            done = services.add_message(
+            done = ticket_actions.add_message(
                 store, user, ticket_id, val("text", ""), customer_visible=bool(val("visible"))
             )
         elif action == Action.RETORNO_SINAL:
             day, hour = val("day"), val("time")
             if day is None or hour is None:
                 raise DomainError("Informe a data e a hora do retorno do sinal.")
-            done = services.record_signal_return(
+            done = discount_requests.record_signal_return(
                 store, user, ticket_id, datetime.combine(day, hour, TZ)
             )
         elif action == Action.APROVAR:
-            done = services.approve(
+            done = finance.approve(
                 store,
                 user,
                 ticket_id,
@@ -87,23 +88,23 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
                 expected_status=shown_status,
             )
         elif action == Action.REPROVAR:
-            done = services.reject(
+            done = finance.reject(
                 store, user, ticket_id, val("reason", ""), expected_status=shown_status
             )
         elif action == Action.APLICAR:
-            done = services.mark_applied(
+            done = finance.mark_applied(
                 store, user, ticket_id, val("due"), expected_status=shown_status
             )
         elif action == Action.PENDENCIAR:
-            done = services.set_pending(
+            done = ticket_actions.set_pending(
                 store, user, ticket_id, val("note", ""), expected_status=shown_status
             )
         elif action == Action.SOLUCIONAR:
-            done = services.solve(
+            done = ticket_actions.solve(
                 store, user, ticket_id, val("note", ""), expected_status=shown_status
             )
         elif action == Action.CANCELAR:
-            done = services.cancel(
+            done = ticket_actions.cancel(
                 store, user, ticket_id, val("reason", ""), expected_status=shown_status
             )
         else:  # pragma: no cover - the page only offers the actions above
@@ -126,7 +127,7 @@ def show_flash(ticket_id: int | None = None) -> None:
 
 def render(store: Store, user: User, ticket_id: int) -> None:
     try:
-        ticket, discount, history = services.ticket_detail(store, user, ticket_id)
+        ticket, discount, history = ticket_actions.ticket_detail(store, user, ticket_id)
     except NotFound as exc:
         st.warning(str(exc))
         return

@@ -11,12 +11,12 @@ from datetime import date
 
 import streamlit as st
 
-from lib import lookups
 from lib.auth import User
 from lib.domain import BEST_TIME_LABELS, PENDING_INTERACTION_LABELS, PRIORITY_LABELS
 from lib.domain import now as clock_now
-from lib.services import TicketExtras
 from lib.store import Store
+from lib.usecases import lookups
+from lib.usecases.opening import TicketExtras
 
 
 class TicketFields:

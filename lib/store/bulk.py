@@ -1,16 +1,13 @@
 """Bulk writes for generated data: DataFrames inserted in one statement, sequences moved past
-explicit ids, and `generate_large`, which builds a big store for benchmarks mostly in SQL.
-
-Run `python -m lib.store.bulk --db bench/large-1m.duckdb --tickets 1000000` to create a file.
+explicit ids, and `generate_tickets`, which builds a big store for benchmarks mostly in SQL
+(`python -m lib.demo.large` runs it on the demo's city).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import time as timer
+from collections.abc import Sequence
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pandas as pd
 
@@ -164,18 +161,25 @@ _REASON_LABELS = [
 ]
 
 
-def generate_large(
-    store: Store, tickets: int, *, seed: int = 7, today: date | None = None
+def generate_tickets(
+    store: Store,
+    tickets: int,
+    *,
+    places: Sequence[tuple[str, str, float, float, int]],
+    plans: Sequence[tuple[str, str, int]],
+    seed: int = 7,
+    today: date | None = None,
 ) -> dict[str, int]:
     """Add `tickets` tickets over ~3 years (ending today) to a migrated store, mostly in SQL.
+
+    `places` are the city's neighbourhoods (name, CTO code prefix, latitude, longitude, share)
+    and `plans` its plans (name, monthly fee as text, share): the caller (lib.demo.large) chooses the city.
 
     About 15% are DESCONTO EM FATURA with a discount request; there is one customer, contract
     and login per 10 tickets (at most 500,000). Statuses and decisions follow the same rules as
     the demo (applied/rejected -> Solucionado, cancelled -> Cancelado, ...). Amounts use the
     Anatel per-minute method, half-up to the cent in integer arithmetic. Deterministic for a
     given seed: every random choice is a hash of the row number. Returns the rows added."""
-    from lib.demo import NEIGHBOURHOODS, PLANS  # the same city as the demo
-
     if today is None:
         cutoff = datetime.now(TZ).replace(second=0, microsecond=0)
     else:
@@ -209,12 +213,12 @@ def generate_large(
             "step": (end - begin) / max(tickets, 1),
             "first": _FIRST,
             "last": _LAST,
-            "hoods": [h[0] for h in NEIGHBOURHOODS],
-            "codes": [h[1] for h in NEIGHBOURHOODS],
-            "lats": [h[2] for h in NEIGHBOURHOODS],
-            "lons": [h[3] for h in NEIGHBOURHOODS],
-            "plans": [pl[0] for pl in PLANS],
-            "fees": [pl[1] for pl in PLANS],
+            "hoods": [h[0] for h in places],
+            "codes": [h[1] for h in places],
+            "lats": [h[2] for h in places],
+            "lons": [h[3] for h in places],
+            "plans": [pl[0] for pl in plans],
+            "fees": [pl[1] for pl in plans],
             "subj": [s[0] for s in subjects],
             "subj_dept": [s[1] for s in subjects],
             "disc_subj": ref["subject"]["DESCONTO EM FATURA"],
@@ -526,35 +530,3 @@ SELECT $m0 + (id - $t0) * 4 + 3, id, to_timestamp(closed), staff,
             WHEN status = 'C' THEN 'Cancelado.' ELSE 'Atendimento solucionado.' END
 FROM gen_t WHERE status IN ('S', 'C')
 """
-
-
-def _main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m lib.store.bulk",
-        description="Create a large store for benchmarks: migrate, seed_demo, generate_large.",
-    )
-    parser.add_argument("--db", required=True, help="DuckDB file to create (must not exist)")
-    parser.add_argument("--tickets", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-    path = Path(args.db)
-    if path.exists():
-        parser.error(f"{path} already exists; remove it first")
-    from lib.demo import seed_demo
-
-    t0 = timer.perf_counter()
-    store = Store(path)
-    store.migrate()
-    demo = seed_demo(store)
-    t1 = timer.perf_counter()
-    print(f"seed_demo: {demo} in {t1 - t0:.1f} s", flush=True)
-    large = generate_large(store, args.tickets, seed=args.seed)
-    t2 = timer.perf_counter()
-    print(f"generate_large: {large} in {t2 - t1:.1f} s", flush=True)
-    store.close()
-    size = sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
-    print(f"{path}: {size / 1e6:.0f} MB, total {timer.perf_counter() - t0:.1f} s")
-
-
-if __name__ == "__main__":
-    _main()

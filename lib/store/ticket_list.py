@@ -1,7 +1,7 @@
 """The ticket list: filtered, keyset-paginated pages, counts by status and department, and the
 rows of an export. Everything is aggregated or limited in SQL; no query here returns the table.
 
-`criteria` is duck-typed (lib.ticket_list.Filters): the attributes read are status,
+`criteria` is duck-typed (lib.usecases.ticket_list.Filters): the attributes read are status,
 departments, subject, priority, responsible (0 = nobody), reason, decision, date_from, date_to
 and search. Period bounds are São Paulo days, given here as aware datetimes by the caller.
 """

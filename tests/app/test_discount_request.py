@@ -12,11 +12,11 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import services
 from lib.domain import TZ
 from lib.domain import now as clock_now
-from lib.services import DiscountRequestInput
 from lib.store import rows, scalar
+from lib.usecases import discount_requests
+from lib.usecases.discount_requests import DiscountRequestInput
 
 PAGE = "pages/discount_request.py"
 NBSP = "\xa0"
@@ -278,7 +278,7 @@ def _other_request(w, opened: datetime, returned: datetime) -> int:
         signal_returned_at=returned,
         opa_protocol="OPA99999999",
     )
-    return services.open_discount_request(w.store, w.atendente, data, "other").ticket_id
+    return discount_requests.open_discount_request(w.store, w.atendente, data, "other").ticket_id
 
 
 @pytest.mark.parametrize("case", ["below-10-min", "overlap", "above-one-fee", "over-90-days"])
@@ -319,7 +319,7 @@ def test_save_without_the_return_time_waits_then_computes_later(logged_in, app_e
     assert "Hora do retorno do sinal da internet: sinal ainda não retornou" in t["message"]
     assert "Aguardando o retorno do sinal" in at.success[0].value
     _, returned = base_times()
-    services.record_signal_return(app_env.store, app_env.atendente, t["id"], returned)
+    discount_requests.record_signal_return(app_env.store, app_env.atendente, t["id"], returned)
     (t,) = tickets(app_env.store)
     assert t["decision"] == "pendente" and t["computed_amount"] == Decimal("0.79")
 

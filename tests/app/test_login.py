@@ -65,7 +65,7 @@ def test_each_role_reaches_exactly_its_pages(logged_in, app_env, role):
 
 
 def test_a_user_switched_off_meanwhile_is_logged_out(logged_in, app_env):
-    from lib.users import set_active
+    from lib.usecases.users import set_active
 
     at = logged_in("atendente")
     set_active(app_env.store, app_env.supervisor, app_env.atendente.id, False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from lib import services
 from lib.domain import DISCOUNT_SUBJECT, PRIORITY_LABELS
 from lib.store import catalog as cat
 from lib.store import scalar
+from lib.usecases import opening, ticket_actions
 
 PAGE = "pages/new_ticket.py"
 
@@ -264,7 +264,7 @@ def test_saving_shows_id_protocol_and_status_then_assuming(form, app_env):
     key = at.session_state[k(at, "__idem")]
     save(at)
 
-    ticket, _, history = services.ticket_detail(w.store, w.atendente, 1)
+    ticket, _, history = ticket_actions.ticket_detail(w.store, w.atendente, 1)
     assert ticket["status"] == "N" and ticket["origin"] == "I"
     assert (ticket["subject"], ticket["department"]) == ("SEM CONEXÃO", "SUPORTE")
     assert (ticket["login"], ticket["contract_id"]) == ("maria.silva", w.maria_contract)
@@ -308,10 +308,10 @@ def test_saving_twice_with_the_same_key_opens_one_ticket(form, app_env):
     choose_subject(at, app_env.store, "INFORMAÇÕES GERAIS")
     key = at.session_state[k(at, "__idem")]
     # a second session holding the same key (a double submit) saved first
-    services.open_ticket(
+    opening.open_ticket(
         app_env.store,
         app_env.atendente,
-        services.TicketInput(
+        opening.TicketInput(
             subject_id=item_id(app_env.store, "subject", "INFORMAÇÕES GERAIS"),
             department_id=item_id(app_env.store, "department", "COMERCIAL"),
             customer_id=app_env.maria,

@@ -9,8 +9,8 @@ from datetime import date, time
 import openpyxl
 import pytest
 
-from lib import services
 from lib.store import scalar
+from lib.usecases import ticket_actions
 from tests.ticket_factory import discount, plain_tickets
 
 
@@ -61,7 +61,7 @@ def status_of(world, ticket_id: int) -> tuple[str, str | None]:
 def test_filters_go_to_the_url_and_narrow_list_and_counts(logged_in, app_env):
     d = discount(app_env, "a")
     plain_tickets(app_env, 3)
-    services.assume(app_env.store, app_env.financeiro, d)
+    ticket_actions.assume(app_env.store, app_env.financeiro, d)
     at = open_page(logged_in, "financeiro")
     assert caption(at) == "Atendimentos 1–4 de 4"
     assert "Contagem por status e departamento · 4" in at.expander[1].label
@@ -200,7 +200,7 @@ def test_a_stale_screen_cannot_act(logged_in, app_env):
     d = discount(app_env, "a")
     at = open_page(logged_in, "financeiro")
     select(at, 0)
-    services.assume(app_env.store, app_env.supervisor, d)  # someone else, meanwhile
+    ticket_actions.assume(app_env.store, app_env.supervisor, d)  # someone else, meanwhile
     at.button(key=f"tk_assumir_{d}").click().run()
     assert at.error[0].value.startswith("Este atendimento já foi assumido por Sara Supervisora às")
     with app_env.store.read() as cur:
@@ -231,7 +231,7 @@ def test_bulk_assume_and_approve_with_partial_refusals(logged_in, app_env):
     c = discount(app_env, "c", days_ago=2, contract="joao2", returned=False)
     at = open_page(logged_in, "financeiro")
     select(at, 0, 1, 2)
-    services.assume(app_env.store, app_env.supervisor, b)
+    ticket_actions.assume(app_env.store, app_env.supervisor, b)
     at.button(key="tk_bulk_assumir").click().run()
     assert at.warning[0].value == "Assumir em lote: 2 assumidos, 1 recusado."
     refused = frame_with(at, "Motivo da recusa")
@@ -286,7 +286,7 @@ def test_a_general_ticket_is_pended_and_solved_from_the_list(logged_in, app_env)
     assert at.success[0].value == "Atendimento solucionado."
     assert status_of(app_env, ticket) == ("S", None)
     # a discount request is never solved by hand
-    services.assume(app_env.store, app_env.financeiro, d)
+    ticket_actions.assume(app_env.store, app_env.financeiro, d)
     at = open_page(logged_in, "supervisor")
     select(at, 1)
     assert "DESCONTO EM FATURA" in at.subheader[-1].value

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from lib import settings_admin
-from lib.auth import login as auth_login
 from lib.domain import TZ, DomainError, PermissionDenied
-from lib.users import load_user
+from lib.usecases import settings
+from lib.usecases.signin import login as auth_login
+from lib.usecases.users import load_user
 
 
 def open_users(logged_in):
@@ -66,18 +66,18 @@ def test_settings_page_saves_and_validates(logged_in, app_env):
     at.text_input(key="cfg_opa").input(r"\d{8}")
     at.button(key="FormSubmitter:settings-Salvar configurações").click().run()
     assert at.success[0].value == "Configurações salvas."
-    rules = settings_admin.current(app_env.store, app_env.supervisor)
+    rules = settings.current(app_env.store, app_env.supervisor)
     assert (rules.min_minutes, rules.opa_pattern) == (15, r"\d{8}")
     at.text_input(key="cfg_opa").input("([")
     at.button(key="FormSubmitter:settings-Salvar configurações").click().run()
     assert "expressão regular inválida" in at.error[0].value
-    assert settings_admin.current(app_env.store, app_env.supervisor).opa_pattern == r"\d{8}"
+    assert settings.current(app_env.store, app_env.supervisor).opa_pattern == r"\d{8}"
 
 
 @pytest.mark.parametrize("role", ["atendente", "financeiro"])
 def test_only_supervisors_change_settings(world, role):
     with pytest.raises(PermissionDenied):
-        settings_admin.update(
+        settings.update(
             world.store,
             world.user(role),
             min_minutes=10,
@@ -91,7 +91,7 @@ def test_only_supervisors_change_settings(world, role):
 
 def test_settings_reject_bad_values(world):
     with pytest.raises(DomainError, match="maior que zero"):
-        settings_admin.update(
+        settings.update(
             world.store,
             world.supervisor,
             min_minutes=10,

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lib import users
-from lib.auth import LOGIN_FAILED, LoginRefused, Perm, Role, can, locked_until, login
+from lib.auth import LOGIN_FAILED, LoginRefused, Perm, Role, can, locked_until
 from lib.domain import TZ, DomainError, PermissionDenied
 from lib.store import staff as staff_store
+from lib.usecases import users
+from lib.usecases.signin import login
 from tests.fixtures import PASSWORD
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=TZ)

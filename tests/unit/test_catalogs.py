@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from lib import catalogs, lookups, services
 from lib.domain import TZ, DomainError, PermissionDenied
-from lib.services import TicketExtras, TicketInput
 from lib.store import catalog as cat
+from lib.usecases import catalogs, lookups, opening, ticket_actions
+from lib.usecases.opening import TicketExtras, TicketInput
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=TZ)
 
@@ -135,7 +135,7 @@ def test_a_switched_off_item_stays_on_old_tickets(world):
     subject = _id(world, "subject", "SEGUNDA VIA DE BOLETO")
     process = _id(world, "process", "Instalação")
     status = _id(world, "complementary_status", "Aguardando cliente")
-    opened = services.open_ticket(
+    opened = opening.open_ticket(
         world.store,
         world.atendente,
         TicketInput(
@@ -153,13 +153,13 @@ def test_a_switched_off_item_stays_on_old_tickets(world):
         ("complementary_status", status),
     ):
         catalogs.set_active(world.store, sup, table, item_id, False)
-    ticket, _, _ = services.ticket_detail(world.store, world.atendente, opened.ticket_id)
+    ticket, _, _ = ticket_actions.ticket_detail(world.store, world.atendente, opened.ticket_id)
     assert ticket["subject"] == "SEGUNDA VIA DE BOLETO"
     assert ticket["process"] == "Instalação"
     assert ticket["complementary_status"] == "Aguardando cliente"
     # ... and a new ticket can no longer choose the subject
     with pytest.raises(DomainError, match="^Assunto: escolha um assunto ativo"):
-        services.open_ticket(
+        opening.open_ticket(
             world.store,
             world.atendente,
             TicketInput(subject_id=subject, department_id=ticket["department_id"]),

@@ -7,9 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from lib import charts, reports
 from lib.domain import REASONS
+from lib.usecases import reports
 from tests.report_fixture import END, START, TODAY, build_report_world
+from ui import charts
 
 
 @pytest.fixture(scope="module")

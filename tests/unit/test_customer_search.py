@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lib import lookups
 from lib.store import catalog
 from lib.store.bench_data import add_customers
+from lib.usecases import lookups
 
 
 def names(world, text: str) -> list[str]:

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from lib import auth, services
+from lib import auth
 from lib.demo import DEMO_PASSWORD, seed_demo
+from lib.demo.large import generate_large
 from lib.discount import calculate_discount
 from lib.domain import TZ, Action, Decision, Status
 from lib.store import Store, rows, scalar
 from lib.store import catalog as cat
 from lib.store import staff as staff_store
-from lib.store.bulk import generate_large
+from lib.usecases import discount_requests, opening, signin
 
 TODAY = date(2025, 6, 15)
 # What the ticket status must be for each decision of its discount request.
@@ -223,17 +224,17 @@ def _user(store: Store, username: str) -> auth.User:
         return auth.user_from_row(staff_store.by_username(cur, username))
 
 
-def _open_both(store: Store, now: datetime) -> tuple[services.Opened, services.Opened]:
+def _open_both(store: Store, now: datetime) -> tuple[opening.Opened, opening.Opened]:
     """Open a plain ticket and a discount request through the use-cases, as the app would."""
     atendente = _user(store, "atendente")
     with store.read() as cur:
         login = rows(cur, "SELECT * FROM login ORDER BY id LIMIT 1")[0]
         subject = cat.subject_id(cur, "SEM CONEXÃO")
         dept = cat.department_id(cur, "SUPORTE")
-    plain = services.open_ticket(
+    plain = opening.open_ticket(
         store,
         atendente,
-        services.TicketInput(
+        opening.TicketInput(
             subject_id=subject,
             department_id=dept,
             customer_id=login["customer_id"],
@@ -243,10 +244,10 @@ def _open_both(store: Store, now: datetime) -> tuple[services.Opened, services.O
         "test-plain",
         now=now,
     )
-    discount = services.open_discount_request(
+    discount = discount_requests.open_discount_request(
         store,
         atendente,
-        services.DiscountRequestInput(
+        discount_requests.DiscountRequestInput(
             customer_id=login["customer_id"],
             login_id=login["id"],
             contract_id=login["contract_id"],
@@ -279,7 +280,7 @@ def test_use_cases_open_tickets_after_seeding(tmp_path):
             scalar(cur, "SELECT count(*) FROM movement WHERE ticket_id = ?", [plain.ticket_id]) >= 1
         )
     # and the demo users log in with the documented password
-    user = auth.login(seeded, "financeiro", DEMO_PASSWORD, now)
+    user = signin.login(seeded, "financeiro", DEMO_PASSWORD, now)
     assert user.role == auth.Role.FINANCEIRO
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from lib import reports
 from lib.domain import DomainError, PermissionDenied
 from lib.store import scalar
+from lib.usecases import reports
 from tests.report_fixture import END, START, TODAY, build_report_world
 
 
@@ -162,15 +162,15 @@ def test_changes_after_a_read_show_on_the_next_read(rw):
     by the next rerun (only the changed tickets are re-derived)."""
     from datetime import datetime
 
-    from lib import services
     from lib.domain import TZ
+    from lib.usecases import finance, ticket_actions
 
     before = figures(page(rw))
     assert before["deadline_risk"][0] == 1
     e = build_ids(rw)["E"]
     noon = datetime(2026, 11, 30, 12, tzinfo=TZ)
-    services.assume(rw.store, rw.financeiro, e, now=noon)
-    services.approve(rw.store, rw.financeiro, e, now=noon)
+    ticket_actions.assume(rw.store, rw.financeiro, e, now=noon)
+    finance.approve(rw.store, rw.financeiro, e, now=noon)
     with rw.store.transaction() as cur:
         from lib.store import reports as rs
 
@@ -184,7 +184,7 @@ def test_changes_after_a_read_show_on_the_next_read(rw):
 
 
 def test_a_headline_duration_past_a_day_drops_the_minutes():
-    from lib.reports import Figure
+    from lib.usecases.reports import Figure
 
     f = Figure("apply_minutes", "Mediana até aplicar", "duration", 2819, 2530, lower_is_better=True)
     assert f.text == "1 d 23 h"  # 1 d 22 h 59 min

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from lib import services
 from lib.auth import Role, User
 from lib.domain import TZ, DomainError, NotFound, PermissionDenied, StaleState
-from lib.services import AddressChoice, DiscountRequestInput, TicketExtras
 from lib.store import scalar
+from lib.usecases import discount_requests, finance, opening, ticket_actions
+from lib.usecases.discount_requests import DiscountRequestInput
+from lib.usecases.opening import AddressChoice, TicketExtras
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=TZ)
 
@@ -41,12 +42,14 @@ def table_counts(store) -> tuple[int, int, int]:
 
 
 def open_one(w, key="k1", **kw):
-    return services.open_discount_request(w.store, w.atendente, request(w, **kw), key, now=NOW)
+    return discount_requests.open_discount_request(
+        w.store, w.atendente, request(w, **kw), key, now=NOW
+    )
 
 
 def test_open_creates_ticket_request_and_first_movement(world):
     opened = open_one(world)
-    ticket, discount, history = services.ticket_detail(
+    ticket, discount, history = ticket_actions.ticket_detail(
         world.store, world.atendente, opened.ticket_id
     )
     assert opened.created
@@ -120,31 +123,35 @@ def test_login_and_contract_must_belong_to_the_customer(world):
 
 def test_save_without_return_then_record_it(world):
     opened = open_one(world, signal_returned_at=None)
-    _, discount, _ = services.ticket_detail(world.store, world.atendente, opened.ticket_id)
+    _, discount, _ = ticket_actions.ticket_detail(world.store, world.atendente, opened.ticket_id)
     assert discount["decision"] == "aguardando_retorno" and discount["computed_amount"] is None
     with pytest.raises(DomainError, match="futuro"):
-        services.record_signal_return(
+        discount_requests.record_signal_return(
             world.store, world.atendente, opened.ticket_id, NOW + timedelta(hours=1), now=NOW
         )
-    done = services.record_signal_return(
+    done = discount_requests.record_signal_return(
         world.store, world.atendente, opened.ticket_id, NOW - timedelta(minutes=20), now=NOW
     )
     assert "R$\xa00,79" in done.message
-    _, discount, history = services.ticket_detail(world.store, world.atendente, opened.ticket_id)
+    _, discount, history = ticket_actions.ticket_detail(
+        world.store, world.atendente, opened.ticket_id
+    )
     assert discount["decision"] == "pendente" and discount["computed_amount"] == Decimal("0.79")
     assert history[0]["kind"] == "retorno_sinal"
     with pytest.raises(DomainError):  # only once
-        services.record_signal_return(world.store, world.atendente, opened.ticket_id, NOW, now=NOW)
+        discount_requests.record_signal_return(
+            world.store, world.atendente, opened.ticket_id, NOW, now=NOW
+        )
 
 
 def test_the_whole_flow_assume_approve_apply(world):
     t = open_one(world).ticket_id
     fin = world.financeiro
-    done = services.assume(world.store, fin, t, expected_status="N", now=NOW)
+    done = ticket_actions.assume(world.store, fin, t, expected_status="N", now=NOW)
     assert done.message == "Atendimento assumido com sucesso!"
-    services.approve(world.store, fin, t, expected_status="EP", now=NOW)
-    services.mark_applied(world.store, fin, t, date(2026, 12, 10), now=NOW)
-    ticket, discount, history = services.ticket_detail(world.store, fin, t)
+    finance.approve(world.store, fin, t, expected_status="EP", now=NOW)
+    finance.mark_applied(world.store, fin, t, date(2026, 12, 10), now=NOW)
+    ticket, discount, history = ticket_actions.ticket_detail(world.store, fin, t)
     assert ticket["status"] == "S" and ticket["closed_at"] is not None
     assert ticket["responsible_id"] == fin.id
     assert discount["decision"] == "aplicado" and discount["approved_amount"] == Decimal("0.79")
@@ -160,13 +167,13 @@ def test_the_whole_flow_assume_approve_apply(world):
 
 def test_approve_with_adjustment_needs_a_reason(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, now=NOW)
     with pytest.raises(DomainError, match="motivo"):
-        services.approve(world.store, world.financeiro, t, Decimal("5.00"), now=NOW)
-    services.approve(
+        finance.approve(world.store, world.financeiro, t, Decimal("5.00"), now=NOW)
+    finance.approve(
         world.store, world.financeiro, t, Decimal("5.00"), "Cliente corporativo", now=NOW
     )
-    _, discount, history = services.ticket_detail(world.store, world.financeiro, t)
+    _, discount, history = ticket_actions.ticket_detail(world.store, world.financeiro, t)
     assert discount["approved_amount"] == Decimal("5.00")
     assert discount["computed_amount"] == Decimal("0.79")
     assert "Cliente corporativo" in history[0]["note"]
@@ -174,29 +181,29 @@ def test_approve_with_adjustment_needs_a_reason(world):
 
 def test_above_one_fee_only_a_supervisor_approves(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, now=NOW)
     with pytest.raises(PermissionDenied, match="mensalidade"):
-        services.approve(world.store, world.financeiro, t, Decimal("150.00"), "Acordo", now=NOW)
-    services.approve(world.store, world.supervisor, t, Decimal("150.00"), "Acordo", now=NOW)
-    _, discount, _ = services.ticket_detail(world.store, world.supervisor, t)
+        finance.approve(world.store, world.financeiro, t, Decimal("150.00"), "Acordo", now=NOW)
+    finance.approve(world.store, world.supervisor, t, Decimal("150.00"), "Acordo", now=NOW)
+    _, discount, _ = ticket_actions.ticket_detail(world.store, world.supervisor, t)
     assert discount["approved_amount"] == Decimal("150.00")
 
 
 @pytest.mark.parametrize("bad", ["-1", "abc", "1.234"])
 def test_adjusted_amount_must_be_money(world, bad):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, now=NOW)
     with pytest.raises(DomainError):
-        services.approve(world.store, world.financeiro, t, bad, "x", now=NOW)
+        finance.approve(world.store, world.financeiro, t, bad, "x", now=NOW)
 
 
 def test_reject_needs_a_reason_and_solves(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, now=NOW)
     with pytest.raises(DomainError, match="motivo"):
-        services.reject(world.store, world.financeiro, t, "  ", now=NOW)
-    services.reject(world.store, world.financeiro, t, "Fora da área da massiva", now=NOW)
-    ticket, discount, _ = services.ticket_detail(world.store, world.financeiro, t)
+        finance.reject(world.store, world.financeiro, t, "  ", now=NOW)
+    finance.reject(world.store, world.financeiro, t, "Fora da área da massiva", now=NOW)
+    ticket, discount, _ = ticket_actions.ticket_detail(world.store, world.financeiro, t)
     assert (ticket["status"], discount["decision"]) == ("S", "reprovado")
     assert discount["decision_reason"] == "Fora da área da massiva"
 
@@ -204,34 +211,37 @@ def test_reject_needs_a_reason_and_solves(world):
 def test_cancel_needs_a_reason(world):
     t = open_one(world).ticket_id
     with pytest.raises(DomainError, match="motivo"):
-        services.cancel(world.store, world.financeiro, t, "", now=NOW)
-    services.cancel(world.store, world.financeiro, t, "Aberto em duplicidade", now=NOW)
-    ticket, discount, _ = services.ticket_detail(world.store, world.financeiro, t)
+        ticket_actions.cancel(world.store, world.financeiro, t, "", now=NOW)
+    ticket_actions.cancel(world.store, world.financeiro, t, "Aberto em duplicidade", now=NOW)
+    ticket, discount, _ = ticket_actions.ticket_detail(world.store, world.financeiro, t)
     assert (ticket["status"], discount["decision"]) == ("C", "cancelado")
 
 
 @pytest.mark.parametrize(
     ("setup", "action"),
     [
-        ([], lambda s, u, t: services.approve(s, u, t, now=NOW)),  # not assumed yet
-        ([], lambda s, u, t: services.mark_applied(s, u, t, date(2026, 12, 10), now=NOW)),
-        (["assume"], lambda s, u, t: services.assume(s, u, t, now=NOW)),  # twice
-        (["assume"], lambda s, u, t: services.mark_applied(s, u, t, date(2026, 12, 10), now=NOW)),
-        (["assume", "approve"], lambda s, u, t: services.approve(s, u, t, now=NOW)),
-        (["assume", "approve", "apply"], lambda s, u, t: services.cancel(s, u, t, "x", now=NOW)),
-        (["assume", "approve", "apply"], lambda s, u, t: services.reject(s, u, t, "x", now=NOW)),
-        (["cancel"], lambda s, u, t: services.assume(s, u, t, now=NOW)),
-        (["cancel"], lambda s, u, t: services.add_message(s, u, t, "oi", now=NOW)),
+        ([], lambda s, u, t: finance.approve(s, u, t, now=NOW)),  # not assumed yet
+        ([], lambda s, u, t: finance.mark_applied(s, u, t, date(2026, 12, 10), now=NOW)),
+        (["assume"], lambda s, u, t: ticket_actions.assume(s, u, t, now=NOW)),  # twice
+        (["assume"], lambda s, u, t: finance.mark_applied(s, u, t, date(2026, 12, 10), now=NOW)),
+        (["assume", "approve"], lambda s, u, t: finance.approve(s, u, t, now=NOW)),
+        (
+            ["assume", "approve", "apply"],
+            lambda s, u, t: ticket_actions.cancel(s, u, t, "x", now=NOW),
+        ),
+        (["assume", "approve", "apply"], lambda s, u, t: finance.reject(s, u, t, "x", now=NOW)),
+        (["cancel"], lambda s, u, t: ticket_actions.assume(s, u, t, now=NOW)),
+        (["cancel"], lambda s, u, t: ticket_actions.add_message(s, u, t, "oi", now=NOW)),
     ],
 )
 def test_refused_transitions_write_nothing(world, setup, action):
     s, fin = world.store, world.financeiro
     t = open_one(world).ticket_id
     steps = {
-        "assume": lambda: services.assume(s, fin, t, now=NOW),
-        "approve": lambda: services.approve(s, fin, t, now=NOW),
-        "apply": lambda: services.mark_applied(s, fin, t, date(2026, 12, 10), now=NOW),
-        "cancel": lambda: services.cancel(s, fin, t, "duplicado", now=NOW),
+        "assume": lambda: ticket_actions.assume(s, fin, t, now=NOW),
+        "approve": lambda: finance.approve(s, fin, t, now=NOW),
+        "apply": lambda: finance.mark_applied(s, fin, t, date(2026, 12, 10), now=NOW),
+        "cancel": lambda: ticket_actions.cancel(s, fin, t, "duplicado", now=NOW),
     }
     for step in setup:
         steps[step]()
@@ -254,11 +264,11 @@ def test_refused_transitions_write_nothing(world, setup, action):
 
 def test_a_stale_screen_is_told_who_assumed(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, expected_status="N", now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, expected_status="N", now=NOW)
     with pytest.raises(StaleState, match="já foi assumido por Fábio Financeiro às 15:00"):
-        services.assume(world.store, world.supervisor, t, expected_status="N", now=NOW)
+        ticket_actions.assume(world.store, world.supervisor, t, expected_status="N", now=NOW)
     with pytest.raises(StaleState):
-        services.cancel(world.store, world.supervisor, t, "x", expected_status="N", now=NOW)
+        ticket_actions.cancel(world.store, world.supervisor, t, "x", expected_status="N", now=NOW)
 
 
 def test_forward_and_message(world):
@@ -266,10 +276,10 @@ def test_forward_and_message(world):
     with world.store.read() as cur:
         suporte = scalar(cur, "SELECT id FROM department WHERE name = 'SUPORTE'")
     with pytest.raises(DomainError, match="observação"):
-        services.forward(world.store, world.atendente, t, suporte, "", now=NOW)
-    services.forward(world.store, world.atendente, t, suporte, "Verificar CTO", now=NOW)
-    services.add_message(world.store, world.atendente, t, "Cliente ligou de novo", now=NOW)
-    ticket, _, history = services.ticket_detail(world.store, world.atendente, t)
+        ticket_actions.forward(world.store, world.atendente, t, suporte, "", now=NOW)
+    ticket_actions.forward(world.store, world.atendente, t, suporte, "Verificar CTO", now=NOW)
+    ticket_actions.add_message(world.store, world.atendente, t, "Cliente ligou de novo", now=NOW)
+    ticket, _, history = ticket_actions.ticket_detail(world.store, world.atendente, t)
     assert ticket["department"] == "SUPORTE" and ticket["status"] == "N"
     assert (
         history[1]["to_department"] == "SUPORTE" and history[1]["from_department"] == "FINANCEIRO"
@@ -279,17 +289,17 @@ def test_forward_and_message(world):
 
 def test_missing_ticket(world):
     with pytest.raises(NotFound):
-        services.assume(world.store, world.financeiro, 999, now=NOW)
+        ticket_actions.assume(world.store, world.financeiro, 999, now=NOW)
 
 
 # --- permissions: every use-case refuses a role that may not use it ----------------------------
 
 FINANCE_ONLY = {
-    "assume": lambda s, u, t: services.assume(s, u, t, now=NOW),
-    "approve": lambda s, u, t: services.approve(s, u, t, now=NOW),
-    "reject": lambda s, u, t: services.reject(s, u, t, "x", now=NOW),
-    "apply": lambda s, u, t: services.mark_applied(s, u, t, date(2026, 12, 10), now=NOW),
-    "cancel": lambda s, u, t: services.cancel(s, u, t, "x", now=NOW),
+    "assume": lambda s, u, t: ticket_actions.assume(s, u, t, now=NOW),
+    "approve": lambda s, u, t: finance.approve(s, u, t, now=NOW),
+    "reject": lambda s, u, t: finance.reject(s, u, t, "x", now=NOW),
+    "apply": lambda s, u, t: finance.mark_applied(s, u, t, date(2026, 12, 10), now=NOW),
+    "cancel": lambda s, u, t: ticket_actions.cancel(s, u, t, "x", now=NOW),
 }
 
 
@@ -302,8 +312,8 @@ def test_an_attendant_may_not_act_as_finance(world, name):
 
 def test_an_attendant_may_open_message_forward_and_record_return(world):
     t = open_one(world, signal_returned_at=None).ticket_id
-    services.add_message(world.store, world.atendente, t, "ok", now=NOW)
-    services.record_signal_return(
+    ticket_actions.add_message(world.store, world.atendente, t, "ok", now=NOW)
+    discount_requests.record_signal_return(
         world.store, world.atendente, t, NOW - timedelta(minutes=5), now=NOW
     )
 
@@ -311,24 +321,24 @@ def test_an_attendant_may_open_message_forward_and_record_return(world):
 def test_only_a_supervisor_chooses_another_method(world):
     with pytest.raises(PermissionDenied, match="método"):
         open_one(world, method="dia_4h")
-    opened = services.open_discount_request(
+    opened = discount_requests.open_discount_request(
         world.store, world.supervisor, request(world, method="dia_4h"), "sup", now=NOW
     )
-    _, discount, _ = services.ticket_detail(world.store, world.supervisor, opened.ticket_id)
+    _, discount, _ = ticket_actions.ticket_detail(world.store, world.supervisor, opened.ticket_id)
     assert discount["method"] == "dia_4h" and discount["computed_amount"] == Decimal("3.33")
 
 
 def test_a_switched_off_user_may_do_nothing(world):
     off = User(world.financeiro.id, "financeiro", "Fábio", Role.FINANCEIRO, active=False)
     with pytest.raises(PermissionDenied, match="desativado"):
-        services.home_counts(world.store, off)
+        ticket_actions.home_counts(world.store, off)
     with pytest.raises(PermissionDenied):
-        services.open_discount_request(world.store, None, request(world), "x", now=NOW)
+        discount_requests.open_discount_request(world.store, None, request(world), "x", now=NOW)
 
 
 def test_preview_lists_overlap_with_existing_request(world):
     first = open_one(world)
-    preview = services.preview_discount(
+    preview = discount_requests.preview_discount(
         world.store, world.atendente, request(world, opened_at=NOW - timedelta(hours=3)), now=NOW
     )
     overlap = [f for f in preview.warnings if f.code == "sobreposicao"]
@@ -342,7 +352,7 @@ def test_open_general_ticket_with_canned_response(world):
         subject = scalar(cur, "SELECT id FROM subject WHERE name = 'SEM CONEXÃO'")
         dept = scalar(cur, "SELECT id FROM department WHERE name = 'SUPORTE'")
         canned = scalar(cur, "SELECT id FROM canned_response LIMIT 1")
-    data = services.TicketInput(
+    data = opening.TicketInput(
         subject_id=subject,
         department_id=dept,
         customer_id=world.joao,
@@ -351,10 +361,10 @@ def test_open_general_ticket_with_canned_response(world):
         address=AddressChoice("L"),
         extras=TicketExtras(priority="A", canned_response_id=canned),
     )
-    opened = services.open_ticket(world.store, world.atendente, data, "g1", now=NOW)
-    again = services.open_ticket(world.store, world.atendente, data, "g1", now=NOW)
+    opened = opening.open_ticket(world.store, world.atendente, data, "g1", now=NOW)
+    again = opening.open_ticket(world.store, world.atendente, data, "g1", now=NOW)
     assert again.ticket_id == opened.ticket_id and not again.created
-    ticket, discount, history = services.ticket_detail(
+    ticket, discount, history = ticket_actions.ticket_detail(
         world.store, world.atendente, opened.ticket_id
     )
     assert discount is None
@@ -364,35 +374,35 @@ def test_open_general_ticket_with_canned_response(world):
     # login obrigatório
     data.login_id = None
     with pytest.raises(DomainError, match="exige login"):
-        services.open_ticket(world.store, world.atendente, data, "g2", now=NOW)
+        opening.open_ticket(world.store, world.atendente, data, "g2", now=NOW)
 
 
 def _general_ticket(w, key="g"):
     with w.store.read() as cur:
         subject = scalar(cur, "SELECT id FROM subject WHERE name = 'LENTIDÃO'")
         dept = scalar(cur, "SELECT id FROM department WHERE name = 'SUPORTE'")
-    data = services.TicketInput(
+    data = opening.TicketInput(
         subject_id=subject,
         department_id=dept,
         customer_id=w.maria,
         login_id=w.maria_login,
         contract_id=w.maria_contract,
     )
-    return services.open_ticket(w.store, w.atendente, data, key, now=NOW).ticket_id
+    return opening.open_ticket(w.store, w.atendente, data, key, now=NOW).ticket_id
 
 
 def test_general_ticket_pend_resume_solve(world):
     t = _general_ticket(world)
     s, a = world.store, world.atendente
     with pytest.raises(DomainError):  # must be assumed first
-        services.solve(s, a, t, "Trocado o roteador", now=NOW)
-    services.assume(s, a, t, now=NOW)
-    services.set_pending(s, a, t, "Aguardando o cliente reiniciar a ONU", now=NOW)
-    services.assume(s, a, t, expected_status="P", now=NOW)
+        ticket_actions.solve(s, a, t, "Trocado o roteador", now=NOW)
+    ticket_actions.assume(s, a, t, now=NOW)
+    ticket_actions.set_pending(s, a, t, "Aguardando o cliente reiniciar a ONU", now=NOW)
+    ticket_actions.assume(s, a, t, expected_status="P", now=NOW)
     with pytest.raises(DomainError, match="solução"):
-        services.solve(s, a, t, " ", now=NOW)
-    services.solve(s, a, t, "Sinal normalizado após troca do conector", now=NOW)
-    ticket, _, history = services.ticket_detail(s, a, t)
+        ticket_actions.solve(s, a, t, " ", now=NOW)
+    ticket_actions.solve(s, a, t, "Sinal normalizado após troca do conector", now=NOW)
+    ticket, _, history = ticket_actions.ticket_detail(s, a, t)
     assert ticket["status"] == "S"
     assert [m["kind"] for m in history] == [
         "solucionar",
@@ -405,12 +415,14 @@ def test_general_ticket_pend_resume_solve(world):
 
 def test_discount_tickets_are_not_solved_by_hand(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.financeiro, t, now=NOW)
+    ticket_actions.assume(world.store, world.financeiro, t, now=NOW)
     with pytest.raises(DomainError, match="aplicado"):
-        services.solve(world.store, world.supervisor, t, "x", now=NOW)
+        ticket_actions.solve(world.store, world.supervisor, t, "x", now=NOW)
     with pytest.raises(PermissionDenied):
-        services.set_pending(world.store, world.atendente, t, "aguardando", now=NOW)
-    services.set_pending(world.store, world.financeiro, t, "Aguardando a fatura fechar", now=NOW)
+        ticket_actions.set_pending(world.store, world.atendente, t, "aguardando", now=NOW)
+    ticket_actions.set_pending(
+        world.store, world.financeiro, t, "Aguardando a fatura fechar", now=NOW
+    )
 
 
 def test_switched_off_options_are_refused_when_saving(world):
@@ -421,7 +433,7 @@ def test_switched_off_options_are_refused_when_saving(world):
         cat.update_item(cur, "process", process, {"active": False})
     with pytest.raises(DomainError, match="Processo"):
         open_one(world, extras=TicketExtras(process_id=process))
-    from lib.users import set_active
+    from lib.usecases.users import set_active
 
     set_active(world.store, world.supervisor, world.financeiro.id, False)
     with pytest.raises(DomainError, match="responsável"):
@@ -431,7 +443,7 @@ def test_switched_off_options_are_refused_when_saving(world):
 
 def test_an_adjusted_amount_typed_in_pt_br(world):
     t = open_one(world).ticket_id
-    services.assume(world.store, world.supervisor, t, now=NOW)
-    services.approve(world.store, world.supervisor, t, "1.234,50", "Acordo comercial", now=NOW)
-    _, discount, _ = services.ticket_detail(world.store, world.supervisor, t)
+    ticket_actions.assume(world.store, world.supervisor, t, now=NOW)
+    finance.approve(world.store, world.supervisor, t, "1.234,50", "Acordo comercial", now=NOW)
+    _, discount, _ = ticket_actions.ticket_detail(world.store, world.supervisor, t)
     assert discount["approved_amount"] == Decimal("1234.50")

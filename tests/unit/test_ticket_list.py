@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
-from lib import services
-from lib import ticket_list as tl
 from lib.domain import Action, PermissionDenied
-from lib.ticket_list import Filters
+from lib.usecases import finance, ticket_actions
+from lib.usecases import ticket_list as tl
+from lib.usecases.ticket_list import Filters
 from tests.ticket_factory import NOW, discount, plain_tickets
 
 
@@ -74,7 +74,7 @@ def test_filters_narrow_the_list_and_the_counts(world):
     d1 = discount(world, "a", days_ago=0)
     d2 = discount(world, "b", days_ago=3, contract="joao")
     others = plain_tickets(world, 3)
-    services.assume(world.store, world.financeiro, d2)
+    ticket_actions.assume(world.store, world.financeiro, d2)
     store, user = world.store, world.atendente
 
     def ids(**kw):
@@ -91,7 +91,7 @@ def test_filters_narrow_the_list_and_the_counts(world):
     assert ids(search="joao") == {d2, *others}  # accents ignored
     assert ids(search="111.444") == {d2, *others}  # CPF prefix, punctuation ignored
     assert ids(search="opab0001") == {d2}  # OPA protocol, any case
-    protocol = services.ticket_detail(store, user, d1)[0]["protocol"]
+    protocol = ticket_actions.ticket_detail(store, user, d1)[0]["protocol"]
     assert ids(search=protocol) == {d1}
 
     m = tl.status_matrix(store, user, Filters())
@@ -136,20 +136,20 @@ def test_table_rows_are_pt_br(world):
 
 def test_actions_offered_follow_role_and_state(world):
     d = discount(world, "a")
-    t, dr, _ = services.ticket_detail(world.store, world.atendente, d)
+    t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, d)
     assert tl.available_actions(world.atendente, t, dr) == [
         Action.ENCAMINHAR,
         Action.MENSAGEM,
     ]
     assert Action.ASSUMIR in tl.available_actions(world.financeiro, t, dr)
     assert Action.APROVAR not in tl.available_actions(world.financeiro, t, dr)
-    services.assume(world.store, world.financeiro, d)
-    t, dr, _ = services.ticket_detail(world.store, world.atendente, d)
+    ticket_actions.assume(world.store, world.financeiro, d)
+    t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, d)
     fin = tl.available_actions(world.financeiro, t, dr)
     assert {Action.APROVAR, Action.REPROVAR, Action.CANCELAR} <= set(fin)
     assert Action.ASSUMIR not in fin and Action.APLICAR not in fin
     (plain,) = plain_tickets(world, 1)
-    t, dr, _ = services.ticket_detail(world.store, world.atendente, plain)
+    t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, plain)
     assert Action.ASSUMIR in tl.available_actions(world.atendente, t, dr)
     assert Action.APROVAR not in tl.available_actions(world.supervisor, t, dr)
 
@@ -158,7 +158,7 @@ def test_bulk_assume_and_approve_report_each_refusal(world):
     a = discount(world, "a")
     b = discount(world, "b", contract="joao")
     c = discount(world, "c", contract="joao2", returned=False)
-    services.assume(world.store, world.supervisor, b)  # someone was faster on b
+    ticket_actions.assume(world.store, world.supervisor, b)  # someone was faster on b
     progress = []
     out = tl.run_bulk(
         world.store,
@@ -177,7 +177,7 @@ def test_bulk_assume_and_approve_report_each_refusal(world):
     assert [o.ok for o in out] == [True, False]
     assert "retorno do sinal" in out[1].message
     with pytest.raises(PermissionDenied):
-        services.approve(world.store, world.atendente, a)
+        finance.approve(world.store, world.atendente, a)
 
 
 def test_export_carries_the_whole_filtered_set(world):

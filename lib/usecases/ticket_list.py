@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import fmt, services
+from lib import fmt
 from lib.auth import Perm, User, can, require
 from lib.discount import METHODS, CalculationError, Rules, calculate_discount, interruption_start
 from lib.domain import (
@@ -44,6 +44,7 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.store import catalog as cat
 from lib.store import ticket_list as q
+from lib.usecases import finance, ticket_actions
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 200_000  # an XLSX of more rows takes minutes; narrow the filters instead
@@ -572,9 +573,9 @@ def run_bulk(
     for i, (ticket_id, protocol, shown_status) in enumerate(items, start=1):
         try:
             if action == Action.ASSUMIR:
-                done = services.assume(store, actor, ticket_id, expected_status=shown_status)
+                done = ticket_actions.assume(store, actor, ticket_id, expected_status=shown_status)
             else:
-                done = services.approve(store, actor, ticket_id, expected_status=shown_status)
+                done = finance.approve(store, actor, ticket_id, expected_status=shown_status)
             out.append(Outcome(ticket_id, protocol, True, done.message))
         except DomainError as exc:
             out.append(Outcome(ticket_id, protocol, False, str(exc)))

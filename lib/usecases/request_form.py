@@ -2,7 +2,7 @@
 form knows about — the per-reason details (visit dates, what the visit found, the incident) and
 the "signal not back yet" choice — and the text the attendant reads to the customer.
 
-Saving still goes through `services.open_discount_request` (one transaction, idempotency key);
+Saving still goes through `discount_requests.open_discount_request` (one transaction, idempotency key);
 this module only refuses earlier, with the same pt-BR findings the preview shows.
 """
 
@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from lib import fmt, services
+from lib import fmt
 from lib.auth import Perm, User, require
 from lib.discount import Finding
 from lib.domain import REASONS, TZ, VISIT_FINDINGS, DomainError
 from lib.domain import now as clock_now
-from lib.services import DiscountRequestInput, Opened, Preview
 from lib.store import Store
+from lib.usecases import discount_requests
+from lib.usecases.discount_requests import DiscountRequestInput, Preview
+from lib.usecases.opening import Opened
 
 # The field each finding is about, as the form labels it (the procedure's own words).
 FIELD_LABELS: dict[str, str] = {  # in the form's order: findings are listed in it
@@ -135,7 +137,7 @@ def details_text(data: DiscountRequestInput) -> str:
 def preview(store: Store, actor: User, form: FormInput, now: datetime | None = None) -> Preview:
     """The foundation's preview with the form's own findings added (errors first)."""
     now = now or clock_now()
-    base = services.preview_discount(store, actor, form.data, now)
+    base = discount_requests.preview_discount(store, actor, form.data, now)
     extra = form_findings(form, now)
     findings = sorted(extra + list(base.findings), key=lambda f: _ORDER.get(f.code, len(_ORDER)))
     return replace(base, findings=findings)
@@ -167,7 +169,7 @@ def submit(
     if extra:
         message = extra + ("\n" + data.message.strip() if data.message.strip() else "")
         data = replace(data, message=message)
-    return services.open_discount_request(store, actor, data, idempotency_key, now=now)
+    return discount_requests.open_discount_request(store, actor, data, idempotency_key, now=now)
 
 
 def customer_script(customer_name: str, protocol: str, due: date | None, waiting: bool) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lib.auth import Perm, User, require
-from lib.services import AddressChoice, resolve_address
 from lib.store import Store
 from lib.store import catalog as cat
 from lib.store import staff as staff_store
+from lib.usecases.opening import AddressChoice, resolve_address
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from lib.domain import (
     ticket_transition,
 )
 from lib.domain import now as clock_now
-from lib.services import DiscountRequestInput, Preview, procedure_text
 from lib.store import Store, bulk
+from lib.usecases.discount_requests import DiscountRequestInput, Preview, procedure_text
 
 DEMO_PASSWORD = "demo1234"
 CITY, UF, DDD = "Londrina", "PR", "43"

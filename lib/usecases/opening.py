@@ -1,0 +1,254 @@
+"""Opening a ticket of any subject (the procedure's "Novo atendimento"), and the pieces that
+opening a discount request shares with it: the optional fields, the address origin, the links
+between customer, login and contract, the insert with its protocol and the first movement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lib.auth import Perm, User, require
+from lib.domain import (
+    DISCOUNT_SUBJECT,
+    TZ,
+    Action,
+    DomainError,
+    NotFound,
+    Status,
+    make_protocol,
+)
+from lib.domain import now as clock_now
+from lib.store import Cursor, Store
+from lib.store import catalog as cat
+from lib.store import staff as staff_store
+from lib.store import tickets as tk
+
+
+@dataclass
+class TicketExtras:
+    """The optional ticket fields both forms share ("Mais campos do atendimento")."""
+
+    priority: str = "M"
+    responsible_id: int | None = None
+    reserved_date: date | None = None
+    best_time: str | None = None
+    pending_interaction: str = "N"
+    canned_response_id: int | None = None
+    process_id: int | None = None
+    complementary_status_id: int | None = None
+
+
+@dataclass
+class AddressChoice:
+    origin: str = "C"  # C cliente, L login, CC contrato, M manual
+    manual_address: str = ""
+
+
+@dataclass
+class TicketInput:
+    """A ticket of any subject (the general "Novo atendimento" form)."""
+
+    subject_id: int | None
+    department_id: int | None
+    customer_id: int | None = None
+    login_id: int | None = None
+    contract_id: int | None = None
+    subject_description: str = ""
+    message: str = ""
+    origin: str = "I"
+    address: AddressChoice = field(default_factory=AddressChoice)
+    extras: TicketExtras = field(default_factory=TicketExtras)
+
+
+@dataclass(frozen=True)
+class Opened:
+    ticket_id: int
+    protocol: str
+    created: bool  # False when the idempotency key had already opened it
+
+
+def resolve_address(
+    cur: Cursor,
+    choice: AddressChoice,
+    customer_id: int | None,
+    login_id: int | None,
+    contract_id: int | None,
+) -> tuple[str | None, float | None, float | None]:
+    """Address, latitude and longitude from the chosen origin. Latitude and longitude are only
+    ever copied from the source record; a manual address has none."""
+    if choice.origin == "M":
+        text = (choice.manual_address or "").strip()
+        if not text:
+            raise DomainError("Endereço: com origem Manual, digite o endereço.")
+        return text, None, None
+    source = {
+        "C": ("cliente", customer_id, cat.get_customer),
+        "L": ("login", login_id, cat.get_login),
+        "CC": ("contrato", contract_id, cat.get_contract),
+    }.get(choice.origin)
+    if source is None:
+        raise DomainError("Origem do endereço inválida.")
+    label, rid, getter = source
+    if rid is None:
+        if choice.origin == "C":
+            return None, None, None
+        raise DomainError(f"Origem do endereço: escolha o {label} de onde vem o endereço.")
+    rec = getter(cur, rid)
+    if rec is None:
+        raise NotFound(f"Origem do endereço: {label} não encontrado.")
+    return rec.get("address"), rec.get("latitude"), rec.get("longitude")
+
+
+def check_links(cur: Cursor, customer_id, login_id, contract_id) -> dict | None:
+    """The login and contract must belong to the customer. Returns the contract."""
+    if customer_id is None:
+        return None
+    if cat.get_customer(cur, customer_id) is None:
+        raise NotFound("Cliente não encontrado.")
+    contract = None
+    if contract_id is not None:
+        contract = cat.get_contract(cur, contract_id)
+        if contract is None or contract["customer_id"] != customer_id:
+            raise DomainError("Contrato: este contrato não é do cliente escolhido.")
+    if login_id is not None:
+        login = cat.get_login(cur, login_id)
+        if login is None or login["customer_id"] != customer_id:
+            raise DomainError("Login: este login não é do cliente escolhido.")
+    return contract
+
+
+def insert_new_ticket(
+    cur: Cursor, actor: User, now: datetime, key: str, *, extras: TicketExtras, **values: Any
+) -> int | None:
+    values.update(
+        protocol=make_protocol(now.astimezone(TZ).year, tk.next_protocol_number(cur)),
+        idempotency_key=key,
+        priority=extras.priority,
+        responsible_id=extras.responsible_id,
+        reserved_date=extras.reserved_date,
+        best_time=extras.best_time,
+        pending_interaction=extras.pending_interaction,
+        canned_response_id=extras.canned_response_id,
+        process_id=extras.process_id,
+        complementary_status_id=extras.complementary_status_id,
+        status=Status.NOVO.value,
+        opened_at=now,
+        opened_by=actor.id,
+        updated_at=now,
+    )
+    return tk.insert_ticket(cur, values)
+
+
+def after_open(cur: Cursor, actor: User, now: datetime, ticket_id: int, extras: TicketExtras):
+    tk.insert_movement(
+        cur,
+        ticket_id=ticket_id,
+        at=now,
+        staff_id=actor.id,
+        kind=Action.ABRIR.value,
+        from_status=None,
+        to_status=Status.NOVO.value,
+        note="Atendimento aberto.",
+    )
+    if extras.canned_response_id is not None:
+        canned = cat.get_item(cur, "canned_response", extras.canned_response_id)
+        if canned is None:
+            raise NotFound("Resposta padrão não encontrada.")
+        tk.insert_movement(
+            cur,
+            ticket_id=ticket_id,
+            at=now,
+            staff_id=actor.id,
+            kind=Action.MENSAGEM.value,
+            from_status=Status.NOVO.value,
+            to_status=Status.NOVO.value,
+            note=canned["body"],
+            customer_visible=True,
+        )
+
+
+def check_extras(cur: Cursor, extras: TicketExtras) -> None:
+    """Optional fields must name active records: a list item switched off after the form was
+    drawn, or a switched-off responsible, is refused."""
+    if extras.priority not in ("B", "M", "A", "C"):
+        raise DomainError("Prioridade inválida.")
+    for table, item_id, label in (
+        ("process", extras.process_id, "Processo"),
+        ("complementary_status", extras.complementary_status_id, "Status complementar"),
+        ("canned_response", extras.canned_response_id, "Resposta padrão"),
+    ):
+        if item_id is not None:
+            item = cat.get_item(cur, table, item_id)
+            if item is None or not item["active"]:
+                raise DomainError(f"{label}: a opção escolhida foi desligada; escolha outra.")
+    if extras.responsible_id is not None:
+        person = staff_store.by_id(cur, extras.responsible_id)
+        if person is None or not person["active"]:
+            raise DomainError("Técnico responsável: escolha alguém ativo da equipe.")
+
+
+def opened_result(cur: Cursor, ticket_id: int, *, created: bool) -> Opened:
+    t = tk.get_ticket(cur, ticket_id)
+    return Opened(ticket_id=ticket_id, protocol=t["protocol"], created=created)
+
+
+def open_ticket(
+    store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime | None = None
+) -> Opened:
+    """Create a ticket of any subject with status Novo (the procedure's "Novo atendimento")."""
+    require(actor, Perm.OPEN_TICKET)
+    now = now or clock_now()
+    with store.transaction() as cur:
+        existing = tk.ticket_id_by_key(cur, idempotency_key)
+        if existing is not None:
+            return opened_result(cur, existing, created=False)
+        if data.subject_id is None:
+            raise DomainError("Assunto: escolha o assunto do atendimento.")
+        subject = cat.get_item(cur, "subject", data.subject_id)
+        if subject is None or not subject["active"]:
+            raise DomainError("Assunto: escolha um assunto ativo.")
+        if subject["name"] == DISCOUNT_SUBJECT:
+            raise DomainError(
+                "Assunto: pedidos de DESCONTO EM FATURA são abertos na página Desconto em fatura."
+            )
+        if data.department_id is None:
+            raise DomainError("Departamento: escolha o departamento do atendimento.")
+        dept = cat.get_item(cur, "department", data.department_id)
+        if dept is None or not dept["active"]:
+            raise DomainError("Departamento: escolha um departamento ativo.")
+        if subject["login_required"] and (data.login_id is None or data.contract_id is None):
+            raise DomainError(
+                f"Login e Contrato: o assunto {subject['name']} exige login e contrato."
+            )
+        if data.customer_id is None and (data.login_id or data.contract_id):
+            raise DomainError("Cliente: escolha o cliente do login e do contrato.")
+        check_links(cur, data.customer_id, data.login_id, data.contract_id)
+        check_extras(cur, data.extras)
+        address, lat, lon = resolve_address(
+            cur, data.address, data.customer_id, data.login_id, data.contract_id
+        )
+        ticket_id = insert_new_ticket(
+            cur,
+            actor,
+            now,
+            idempotency_key,
+            subject_id=subject["id"],
+            subject_description=(data.subject_description or subject["description"]).strip(),
+            department_id=data.department_id,
+            customer_id=data.customer_id,
+            login_id=data.login_id,
+            contract_id=data.contract_id,
+            address_origin=data.address.origin,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            origin=data.origin,
+            message=data.message.strip(),
+            extras=data.extras,
+        )
+        if ticket_id is None:
+            return opened_result(cur, tk.ticket_id_by_key(cur, idempotency_key), created=False)
+        after_open(cur, actor, now, ticket_id, data.extras)
+        return opened_result(cur, ticket_id, created=True)
