@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from lib import fmt
 from lib.domain import TZ
@@ -171,14 +172,16 @@ def calculate_discount(
     rate = (Decimal(fee.numerator) / Decimal(fee.denominator) / divisor).quantize(
         Decimal("0.000001")
     )
-    counted = (Decimal(units.numerator) / Decimal(units.denominator)).quantize(Decimal("0.0001"))
+    counted_units = (Decimal(units.numerator) / Decimal(units.denominator)).quantize(
+        Decimal("0.0001")
+    )
     return DiscountCalculation(
         method=method,
         monthly_fee=monthly_fee,
         start=start,
         end=end,
         minutes=minutes,
-        counted_units=counted,
+        counted_units=counted_units,
         unit=info.unit_plural,
         divisor=divisor,
         rate=rate,
@@ -204,14 +207,14 @@ class Rules:
 
     @classmethod
     def from_settings(cls, values: dict[str, object]) -> Rules:
-        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        known: dict[str, Any] = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         if "max_fee_multiple" in known:
             known["max_fee_multiple"] = Decimal(str(known["max_fee_multiple"]))
         if "min_minutes" in known:
-            known["min_minutes"] = int(known["min_minutes"])  # type: ignore[arg-type]
+            known["min_minutes"] = int(known["min_minutes"])
         if "deadline_days" in known:
-            known["deadline_days"] = int(known["deadline_days"])  # type: ignore[arg-type]
-        return cls(**known)  # type: ignore[arg-type]
+            known["deadline_days"] = int(known["deadline_days"])
+        return cls(**known)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ them the Brazilian way in the browser and in vl-convert's PNGs alike.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -102,8 +103,10 @@ METRICS = {"requests": "Pedidos", "approved_total": "Valor aprovado (R$)"}
 REASON_SELECTION = "motivo"  # the Vega-Lite parameter name the page reads the click from
 
 
-def _finish(chart: alt.Chart | alt.LayerChart, title: str, subtitle: str = "") -> alt.Chart:
-    params = {"text": title, "anchor": "start"}
+def _finish(
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, subtitle: str = ""
+) -> alt.Chart:
+    params: dict[str, Any] = {"text": title, "anchor": "start"}
     if subtitle:
         params["subtitle"] = subtitle
     return chart.properties(title=alt.Title(**params), width="container").configure(

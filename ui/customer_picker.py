@@ -71,6 +71,7 @@ def customer_picker(
         while pending:
             pending.pop()()
 
+    customer_id: int | None
     if preset_customer_id is not None:
         candidates = [preset_customer_id]
         bundle = lookups.customer_bundle(store, user, preset_customer_id)
@@ -83,7 +84,11 @@ def customer_picker(
             # the same key may hold a search result (or None) from before the preset
             st.session_state[f"{key}customer"] = preset_customer_id
         customer_id = st.selectbox(
-            "Cliente", candidates, format_func=labels.get, key=f"{key}customer", disabled=True
+            "Cliente",
+            candidates,
+            format_func=lambda i: str(labels.get(i)),
+            key=f"{key}customer",
+            disabled=True,
         )
     else:
         query = st.text_input(
@@ -110,7 +115,7 @@ def customer_picker(
             "Resultado da busca",
             list(labels),
             index=None,
-            format_func=labels.get,
+            format_func=lambda i: str(labels.get(i)),
             key=f"{key}customer",
             placeholder="Escolha o cliente",
             label_visibility="collapsed",
@@ -173,7 +178,10 @@ def customer_picker(
         horizontal=True,
         key=f"{key}origin",
     )
-    manual = ""
+    manual: str | None = ""
+    address: str | None
+    lat: float | None
+    lon: float | None
     if origin == "M":
         manual = st.text_input(
             "Endereço",
@@ -210,7 +218,7 @@ def customer_picker(
         disabled=True,
         key=f"{key}lon_{origin}_{login_id}_{contract_id}",
     )
-    choice.address = AddressChoice(origin, manual)
+    choice.address = AddressChoice(origin, manual or "")
     return choice
 
 

@@ -8,6 +8,7 @@ conditional update instead of acting twice or on another ticket.
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -32,8 +33,15 @@ from lib.usecases import discount_requests, finance, ticket_actions
 from lib.usecases import ticket_list as tl
 
 FLASH = "tk_flash"
-STATUS_COLORS = {"N": "blue", "P": "orange", "EP": "violet", "S": "green", "C": "gray"}
-DECISION_COLORS = {
+BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
+STATUS_COLORS: dict[str, BadgeColor] = {
+    "N": "blue",
+    "P": "orange",
+    "EP": "violet",
+    "S": "green",
+    "C": "gray",
+}
+DECISION_COLORS: dict[str, BadgeColor] = {
     "aguardando_retorno": "orange",
     "pendente": "blue",
     "aprovado": "violet",
@@ -223,7 +231,7 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
         st.selectbox(
             "Departamento",
             choices,
-            format_func=options.get,
+            format_func=lambda d: str(options.get(d)),
             key=_key(action, "dept", tid),
         )
         st.text_area("Observação para o outro departamento", key=_key(action, "note", tid))

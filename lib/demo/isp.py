@@ -294,7 +294,7 @@ class _Builder:
                 "longitude",
             )
         }
-        self.customer_rows = []  # (name, hood, address, lat, lon)
+        self.customer_rows: list[tuple[Any, ...]] = []  # (name, hood, address, lat, lon)
         for _ in range(self.n_customers):
             company = rng.random() < 0.05
             if company:
@@ -328,8 +328,8 @@ class _Builder:
     def build_contracts(self) -> None:
         rng = self.rng
         plan_weights = [p[2] for p in PLANS]
-        self.contracts = []  # dicts
-        self.logins = []
+        self.contracts: list[dict[str, Any]] = []
+        self.logins: list[dict[str, Any]] = []
         used: set[str] = set()
         boxes = {}
         per_hood: dict[str, int] = {}
@@ -387,7 +387,7 @@ class _Builder:
 
     def build_staff(self) -> pd.DataFrame:
         password = _demo_hash()
-        rows = []
+        rows: list[tuple[str, str, str, str, str | None, bool]] = []
         for username, name, role, dept in DEMO_USERS:
             rows.append((username, name, role, dept, password, True))
         for name, role, dept, active in OTHER_STAFF:
@@ -722,6 +722,7 @@ class _Builder:
             if action == Action.ABRIR:
                 frm, to = None, Status.NOVO
             else:
+                assert status is not None  # every history starts with ABRIR
                 frm = status
                 to = ticket_transition(action, status)
             if d is not None and action in (
@@ -731,6 +732,7 @@ class _Builder:
                 Action.APLICAR,
                 Action.CANCELAR,
             ):
+                assert decision is not None  # set above for every discount
                 decision = decision_transition(action, decision)
                 note = self._decide(d, action, at, staff, note)
             move = {
@@ -745,6 +747,7 @@ class _Builder:
                 "customer_visible": bool(extra.get("visible")),
             }
             if action == Action.ASSUMIR:
+                assert staff is not None  # someone always assumes
                 move["note"] = f"Assumido por {self.staff_name[staff]}."
                 f["responsible_id"] = staff
                 f.setdefault("assumed_at", at)
@@ -757,6 +760,7 @@ class _Builder:
                 f["closed_at"] = at
             moves.append(move)
             status, last = to, at
+        assert status is not None
         f["status"] = status.value
         f["updated_at"] = last
         if status in (Status.SOLUCIONADO, Status.CANCELADO):
@@ -771,6 +775,7 @@ class _Builder:
         else:
             f["pending_interaction"] = rng.choice("IIA")
         if d is not None:
+            assert decision is not None
             d["decision"] = decision.value
             if "calc" not in d:
                 self._calculate(d)
@@ -788,7 +793,7 @@ class _Builder:
         d["counted_units"] = str(calc.counted_units)
         d["computed_amount"] = str(calc.amount)
 
-    def _decide(self, d: dict, action: Action, at: datetime, staff: int, note: str) -> str:
+    def _decide(self, d: dict, action: Action, at: datetime, staff: int | None, note: str) -> str:
         rng = self.rng
         if action == Action.RETORNO_SINAL:
             d["signal_returned_at"] = d["returned"]
@@ -943,11 +948,11 @@ class _Builder:
         )
         bulk.insert_frame(cur, "ticket", tickets)
 
-        moves = pd.DataFrame(move_rows).rename(columns={"at": "created_at"})
-        moves.insert(0, "id", range(m0, m0 + len(moves)))
-        _ts(moves, ("created_at",))
-        _ints(moves, ("staff_id", "from_department_id", "to_department_id"))
-        bulk.insert_frame(cur, "movement", moves)
+        movements = pd.DataFrame(move_rows).rename(columns={"at": "created_at"})
+        movements.insert(0, "id", range(m0, m0 + len(movements)))
+        _ts(movements, ("created_at",))
+        _ints(movements, ("staff_id", "from_department_id", "to_department_id"))
+        bulk.insert_frame(cur, "movement", movements)
 
         disc = pd.DataFrame(discount_rows)
         disc["monthly_fee"] = disc["monthly_fee"].map(str)
@@ -1025,7 +1030,9 @@ def _ts(df: pd.DataFrame, cols: tuple[str, ...]) -> None:
                 float("nan") if v is None or v != v else round(v.timestamp() * 1e6) for v in df[c]
             ]
             stamps = pd.to_datetime(epoch_us, unit="us", utc=True).tz_convert(TZ)
-            df[c] = pd.Series(stamps, index=df.index).astype("datetime64[us, America/Sao_Paulo]")
+            df[c] = pd.Series(stamps, index=df.index).astype(
+                pd.DatetimeTZDtype(unit="us", tz="America/Sao_Paulo")
+            )
 
 
 def _ints(df: pd.DataFrame, cols: tuple[str, ...]) -> None:

@@ -107,6 +107,7 @@ class Store:
     def schema_version(self) -> int:
         with self.read() as cur:
             row = cur.execute("SELECT max(version) FROM schema_migration").fetchone()
+        assert row is not None  # an aggregate always returns one row
         return int(row[0] or 0)
 
 

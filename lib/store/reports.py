@@ -53,8 +53,8 @@ def refresh(cur: Cursor) -> int:
     updated_at), so the tickets with updated_at at or after the watermark are the ones to
     re-derive; with no watermark yet, all are. Cheap when nothing changed: one max() over a
     column DuckDB keeps min/max statistics for. Run it inside a transaction."""
-    watermark = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
-    watermark = watermark[0][0] if watermark else None
+    state = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
+    watermark = state[0][0] if state else None
     latest = cur.execute("SELECT max(updated_at) FROM ticket").fetchall()[0][0]
     if latest is None or (watermark is not None and latest <= watermark):
         return 0

@@ -252,6 +252,7 @@ def counts(cur: Cursor) -> dict[str, int]:
                   (SELECT count(*) FROM discount_request WHERE decision = 'pendente'),
                   (SELECT count(*) FROM discount_request WHERE decision = 'aguardando_retorno')"""
     ).fetchone()
+    assert row is not None  # a SELECT without FROM returns one row
     keys = (
         "clientes",
         "contratos",

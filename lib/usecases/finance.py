@@ -155,6 +155,7 @@ def mark_applied(
             Action.APLICAR,
             {"invoice_due_date": invoice_due_date, "applied_at": now, "applied_by": actor.id},
         )
+        assert discount is not None  # decide() refuses a ticket without one
         move(
             cur,
             actor,

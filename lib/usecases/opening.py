@@ -189,8 +189,12 @@ def check_extras(cur: Cursor, extras: TicketExtras) -> None:
             raise DomainError("Técnico responsável: escolha alguém ativo da equipe.")
 
 
-def opened_result(cur: Cursor, ticket_id: int, *, created: bool) -> Opened:
+def opened_result(cur: Cursor, ticket_id: int | None, *, created: bool) -> Opened:
+    """The saved ticket's id and protocol. `ticket_id` is None only when the idempotency key's
+    ticket could not be read back, which a committed key rules out."""
+    assert ticket_id is not None
     t = tk.get_ticket(cur, ticket_id)
+    assert t is not None
     return Opened(ticket_id=ticket_id, protocol=t["protocol"], created=created)
 
 

@@ -93,7 +93,7 @@ class Figure:
         """The change against the previous period, pt-BR, signed; None when not comparable."""
         if self.value is None or self.previous is None:
             return None
-        diff = self.value - self.previous
+        diff = self.value - self.previous  # type: ignore[operator]  # both of one kind
         # an ASCII minus: st.metric reads a leading "-" as a fall (arrow down)
         sign = "+" if diff > 0 else ("-" if diff < 0 else "")
         if self.kind == "percent":

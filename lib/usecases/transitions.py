@@ -90,7 +90,9 @@ def move(
     if target in (Status.SOLUCIONADO, Status.CANCELADO):
         changes["closed_at"] = now
     if not tk.update_ticket(cur, ticket["id"], current.value, changes):
-        raise StaleState(changed_message(cur, tk.get_ticket(cur, ticket["id"])))
+        now_ticket = tk.get_ticket(cur, ticket["id"])
+        assert now_ticket is not None  # tickets are never deleted
+        raise StaleState(changed_message(cur, now_ticket))
     tk.insert_movement(
         cur,
         ticket_id=ticket["id"],
