@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format bench browser clean-data
+.PHONY: run test check lint format bench browser clean-data
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,12 +25,18 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-test: $(VENV)/.installed-test browser
-	$(VENV)/bin/ruff check .
+test: $(VENV)/.installed-test browser lint
 	$(PY) -m pytest -n 2 -q
 
+# The fast part, before each commit (under a minute): lint, formatting, types, unit tests.
+check: lint
+	$(PY) -m pytest -n 2 -q tests/unit
+
+# Lint, formatting and the type checker (mypy reads lib/ and ui/ from pyproject.toml).
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
