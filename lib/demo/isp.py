@@ -914,7 +914,7 @@ class _Builder:
         ticket_rows, move_rows, discount_rows = [], [], []
         for i, t in enumerate(self.tickets):
             tid = t0 + i
-            moves = self._replay(t)
+            ticket_moves = self._replay(t)
             f = t.fields
             f["id"] = tid
             f["protocol"] = make_protocol(t.opened_at.year, p0 + i)
@@ -923,7 +923,7 @@ class _Builder:
                 f["login_id"] += l0
                 f["contract_id"] += k0
             ticket_rows.append({**_TICKET_DEFAULTS, **f})
-            for m in moves:
+            for m in ticket_moves:
                 m["ticket_id"] = tid
                 move_rows.append(m)
             if t.discount is not None:
@@ -948,11 +948,11 @@ class _Builder:
         )
         bulk.insert_frame(cur, "ticket", tickets)
 
-        movements = pd.DataFrame(move_rows).rename(columns={"at": "created_at"})
-        movements.insert(0, "id", range(m0, m0 + len(movements)))
-        _ts(movements, ("created_at",))
-        _ints(movements, ("staff_id", "from_department_id", "to_department_id"))
-        bulk.insert_frame(cur, "movement", movements)
+        moves = pd.DataFrame(move_rows).rename(columns={"at": "created_at"})
+        moves.insert(0, "id", range(m0, m0 + len(moves)))
+        _ts(moves, ("created_at",))
+        _ints(moves, ("staff_id", "from_department_id", "to_department_id"))
+        bulk.insert_frame(cur, "movement", moves)
 
         disc = pd.DataFrame(discount_rows)
         disc["monthly_fee"] = disc["monthly_fee"].map(str)

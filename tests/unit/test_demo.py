@@ -78,6 +78,24 @@ def test_checkers_reject_bad_documents():
     assert _cnpj_ok("11222333000181") and not _cnpj_ok("11222333000182")
 
 
+def test_the_counts_seed_demo_reports_are_the_rows_it_wrote(tmp_path):
+    store = _store(tmp_path)
+    counts = seed_demo(store, today=TODAY, customers=40)
+    tables = {
+        "staff": "staff",
+        "customers": "customer",
+        "contracts": "contract",
+        "logins": "login",
+        "tickets": "ticket",
+        "movements": "movement",
+        "discount_requests": "discount_request",
+    }
+    with store.read() as cur:
+        written = {name: scalar(cur, f"SELECT count(*) FROM {t}") for name, t in tables.items()}
+    assert counts == written
+    assert counts["movements"] > counts["tickets"]
+
+
 def test_same_seed_gives_the_same_store(tmp_path):
     first, second, other = (_store(tmp_path, f"{n}.duckdb") for n in "abc")
     counts = seed_demo(first, today=TODAY, customers=40)
