@@ -1,6 +1,6 @@
 """Synthetic customers in bulk, for benchmarks: one INSERT … SELECT FROM range() per table.
 
-Not demo data (lib/demo.py makes the realistic store); these rows only need the shape and the
+Not demo data (lib.demo makes the realistic store); these rows only need the shape and the
 spread of real ones so that search timings mean something: 40 first names × 40 surnames × 40
 surnames, 11-digit CPFs, mobile phones, one PPPoE login and one contract per customer (every
 tenth customer has a second of each).

@@ -3,7 +3,7 @@
 Filters round-trip through the URL's query string, pages are keyset-paginated in the store
 (never OFFSET, never the table in pandas), the status x department counts are aggregated in
 SQL, and the export carries the whole filtered set. The actions themselves are the use-cases
-of lib.services; this module only says which of them a user may take on a ticket and runs
+of ticket_actions and finance; this module only says which of them a user may take on a ticket and runs
 them in bulk.
 """
 
