@@ -3,8 +3,8 @@
 Filters round-trip through the URL's query string, pages are keyset-paginated in the store
 (never OFFSET, never the table in pandas), the status x department counts are aggregated in
 SQL, and the export carries the whole filtered set. The actions themselves are the use-cases
-of ticket_actions and finance; this module only says which of them a user may take on a ticket and runs
-them in bulk.
+of ticket_actions and finance; this module only says which of them a user may take on a
+ticket and runs them in bulk.
 """
 
 from __future__ import annotations
