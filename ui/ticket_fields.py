@@ -63,7 +63,7 @@ class TicketFields:
             # a value put in session state (a subject's default) wins; passing a default index
             # as well would make Streamlit warn about two sources
             index=0 if key in st.session_state else codes.index(default),
-            format_func=lambda c: PRIORITY_LABELS[c],
+            format_func=lambda c: str(PRIORITY_LABELS.get(c)),
             key=key,
             required=required,
         )
@@ -81,7 +81,7 @@ class TicketFields:
             "Melhor horário reserva",
             list(BEST_TIME_LABELS),
             index=None,
-            format_func=lambda c: BEST_TIME_LABELS[c],
+            format_func=lambda c: str(BEST_TIME_LABELS.get(c)),
             key=f"{self.key}best_time",
             placeholder="Sem preferência",
         )
@@ -108,7 +108,7 @@ class TicketFields:
             "Interação pendente",
             codes,
             index=codes.index("N"),
-            format_func=lambda c: PENDING_INTERACTION_LABELS[c],
+            format_func=lambda c: str(PENDING_INTERACTION_LABELS.get(c)),
             key=f"{self.key}pending",
             required=required,
         )

@@ -1,0 +1,41 @@
+"""The notice a saved discount request leaves at the top of the page: ticket, protocol and the
+script to read to the customer. It lives in session_state under RESULT so it outlives the form's
+clear and is shown after the rerun."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+RESULT = "discount_request_result"  # outlives the clear: shown after the rerun
+
+
+def show_result() -> None:
+    """The last save's notice, until the attendant closes it."""
+    res = st.session_state.get(RESULT)
+    if not res:
+        return
+    with st.container(border=True, key="discount_result"):
+        st.success(
+            f"Pedido de desconto registrado: atendimento **#{res['ticket_id']}**, "
+            "enviado ao FINANCEIRO." + (" Aguardando o retorno do sinal." if res["waiting"] else "")
+        )
+        left, right = st.columns([1, 2])
+        with left:
+            st.markdown("**Protocolo**")
+            st.code(res["protocol"], language=None)
+        with right:
+            st.markdown("**Leia para o cliente**")
+            st.code(res["script"], language=None, wrap_lines=True)
+        links = st.container(horizontal=True)
+        with links:
+            st.page_link(
+                "pages/tickets.py",
+                label="Ver o atendimento",
+                icon=":material/open_in_new:",
+                query_params={"id": str(res["ticket_id"])},
+            )
+            st.button(
+                "Fechar aviso",
+                key="discount_result_close",
+                on_click=lambda: st.session_state.pop(RESULT, None),
+            )

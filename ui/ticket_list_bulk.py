@@ -1,0 +1,82 @@
+"""Bulk Assumir and Aprovar on the selected rows of Atendimentos: the buttons queue the job
+(session key `tk_bulk_job`), the next run carries it out with a progress bar before the list
+is drawn, and its summary (`tk_bulk_result`) stays up, refusals listed, until closed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.auth import User, can
+from lib.domain import ACTION_LABELS, DISCOUNT_SUBJECT, Action
+from lib.store import Store
+from lib.usecases import ticket_list as tl
+
+Items = tuple[tuple[int, str, str], ...]  # (ticket id, protocol, status shown)
+
+
+def run_queued(store: Store, user: User) -> None:
+    """Carry out the job a bulk button queued, if any, and keep its outcomes for the summary."""
+    ss = st.session_state
+    if job := ss.pop("tk_bulk_job", None):
+        action, items = job
+        bar = st.progress(0.0, text=f"{ACTION_LABELS[action]}: 0 de {len(items)}")
+
+        def progress(i: int, n: int) -> None:
+            bar.progress(i / n, text=f"{ACTION_LABELS[action]}: {i} de {n}")
+
+        outcomes = tl.run_bulk(store, user, action, list(items), on_progress=progress)
+        bar.empty()
+        ss["tk_bulk_result"] = (action, outcomes)
+
+
+def _close_summary() -> None:
+    st.session_state.pop("tk_bulk_result")
+
+
+def summary() -> None:
+    """What the last bulk job did, and each refusal with its reason, until closed."""
+    if result := st.session_state.get("tk_bulk_result"):
+        action, outcomes = result
+        refused = [o for o in outcomes if not o.ok]
+        (st.warning if refused else st.success)(tl.bulk_summary(action, outcomes))
+        if refused:
+            st.dataframe(
+                [{"Protocolo": o.protocol, "Motivo da recusa": o.message} for o in refused],
+                hide_index=True,
+                width="stretch",
+                key="tk_bulk_refused",
+            )
+        st.button("Fechar resumo", key="tk_bulk_close", on_click=_close_summary)
+
+
+def _queue(action: Action, items: Items) -> None:
+    ss = st.session_state
+    ss["tk_bulk_job"] = (action, items)
+    ss.pop("tk_bulk_result", None)
+
+
+def actions(user: User, selected: list[dict]) -> None:
+    """How many rows are selected, and the bulk buttons this user may use on them."""
+    items = tuple((r["id"], r["protocol"], r["status"]) for r in selected)
+    bulk = st.columns([2, 2, 4], vertical_alignment="center")
+    bulk[0].markdown(f"**{len(selected)} selecionado{'s' if len(selected) > 1 else ''}**")
+    may_assume = any(
+        can(user, Action.ASSUMIR, discount_ticket=r["subject"] == DISCOUNT_SUBJECT)
+        for r in selected
+    )
+    if may_assume:
+        bulk[1].button(
+            "Assumir selecionados",
+            key="tk_bulk_assumir",
+            on_click=_queue,
+            args=(Action.ASSUMIR, items),
+            icon=":material/front_hand:",
+        )
+    if can(user, Action.APROVAR):
+        bulk[2].button(
+            "Aprovar selecionados",
+            key="tk_bulk_aprovar",
+            on_click=_queue,
+            args=(Action.APROVAR, items),
+            icon=":material/check:",
+        )

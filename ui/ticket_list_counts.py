@@ -1,0 +1,57 @@
+"""The Atendimentos count matrix: tickets by status and department over the filtered set, each
+count a button that narrows the filters to its own cell, row or column."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import fmt
+from lib.domain import STATUS_LABELS, Status
+from lib.usecases import ticket_list as tl
+from ui.ticket_list_filters import pick_cell
+
+
+def render(matrix: tl.Matrix) -> None:
+    with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.total, 0)}", True):
+        if not matrix.departments:
+            st.caption("Nenhum atendimento com estes filtros.")
+        else:
+            widths = [3] + [2] * (len(matrix.statuses) + 1)
+            head = st.columns(widths)
+            head[0].markdown("**Departamento**")
+            for i, s in enumerate(matrix.statuses, start=1):
+                head[i].markdown(f"**{STATUS_LABELS[Status(s)]}**")
+            head[-1].markdown("**Total**")
+            for dept_id, name in matrix.departments:
+                cols = st.columns(widths, vertical_alignment="center")
+                cols[0].write(name)
+                for i, s in enumerate(matrix.statuses, start=1):
+                    n = matrix.get(s, dept_id)
+                    cols[i].button(
+                        fmt.number(n, 0),
+                        key=f"tk_cell_{s}_{dept_id}",
+                        type="tertiary",
+                        disabled=n == 0,
+                        on_click=pick_cell,
+                        args=(s, dept_id),
+                        help=f"{STATUS_LABELS[Status(s)]} em {name}",
+                    )
+                cols[-1].button(
+                    f"**{fmt.number(matrix.row_total(dept_id), 0)}**",
+                    key=f"tk_cell_all_{dept_id}",
+                    type="tertiary",
+                    on_click=pick_cell,
+                    args=(None, dept_id),
+                )
+            cols = st.columns(widths)
+            cols[0].markdown("**Total**")
+            for i, s in enumerate(matrix.statuses, start=1):
+                cols[i].button(
+                    f"**{fmt.number(matrix.column_total(s), 0)}**",
+                    key=f"tk_cell_{s}_all",
+                    type="tertiary",
+                    disabled=matrix.column_total(s) == 0,
+                    on_click=pick_cell,
+                    args=(s, None),
+                )
+            cols[-1].markdown(f"**{fmt.number(matrix.total, 0)}**")
