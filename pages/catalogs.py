@@ -8,7 +8,7 @@ import streamlit as st
 from lib.auth import Perm
 from lib.usecases import catalogs
 from ui import forms, session
-from ui.catalog_tab import COLUMNS, list_tab
+from ui.catalogs.tab import COLUMNS, list_tab
 
 user = session.require(Perm.MANAGE_SETTINGS)
 store = session.store()

@@ -13,10 +13,12 @@ from lib.auth import Perm
 from lib.domain import FINANCE_DEPARTMENT
 from lib.usecases import lookups, settings
 from lib.usecases import request_form as dr
-from ui import forms, request_fields, request_state, session
+from ui import forms, session
 from ui.customer_picker import customer_picker
-from ui.request_preview import show_preview
-from ui.request_result import show_result
+from ui.discount_request import fields as request_fields
+from ui.discount_request import state as request_state
+from ui.discount_request.preview import show_preview
+from ui.discount_request.result import show_result
 from ui.ticket_fields import TicketFields
 
 K = forms.form_prefix(request_state.FORM)  # every widget of this form; forms.reset empties it

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.auth import Perm
 from ui import forms, session
 from ui.customer_picker import customer_picker
-from ui.new_ticket_form import (
+from ui.new_ticket.form import (
     department_field,
     department_options,
     id_fields,
@@ -21,8 +21,8 @@ from ui.new_ticket_form import (
     subject_fields,
     subject_options,
 )
-from ui.new_ticket_result import saved_panel
-from ui.new_ticket_state import FORM_NAME, LAST, preset_customer
+from ui.new_ticket.result import saved_panel
+from ui.new_ticket.state import FORM_NAME, LAST, preset_customer
 from ui.ticket_fields import TicketFields
 
 # every widget key of the form starts with this; new after a save

@@ -7,11 +7,11 @@ import streamlit as st
 from lib.auth import Perm, can
 from lib.usecases import ticket_list as tl
 from ui import session, ticket_detail
-from ui import ticket_list_bulk as bulk
-from ui import ticket_list_counts as counts
-from ui import ticket_list_export as export
-from ui import ticket_list_filters as filtering
-from ui import ticket_list_table as listing
+from ui.ticket_list import bulk as bulk
+from ui.ticket_list import counts as counts
+from ui.ticket_list import export as export
+from ui.ticket_list import filters as filtering
+from ui.ticket_list import table as listing
 
 user = session.require(Perm.READ_TICKETS)
 store = session.store()

@@ -17,6 +17,7 @@ from lib.domain import ADDRESS_ORIGIN_LABELS, DomainError
 from lib.store import Store
 from lib.usecases import lookups
 from lib.usecases.opening import AddressChoice
+from ui import forms
 
 
 @dataclass
@@ -86,7 +87,7 @@ def customer_picker(
         customer_id = st.selectbox(
             "Cliente",
             candidates,
-            format_func=lambda i: str(labels.get(i)),
+            format_func=forms.labels(labels),
             key=f"{key}customer",
             disabled=True,
         )
@@ -115,7 +116,7 @@ def customer_picker(
             "Resultado da busca",
             list(labels),
             index=None,
-            format_func=lambda i: str(labels.get(i)),
+            format_func=forms.labels(labels),
             key=f"{key}customer",
             placeholder="Escolha o cliente",
             label_visibility="collapsed",

@@ -4,8 +4,17 @@ only after a successful save (STYLE.md: a fast double click must never lose or d
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import streamlit as st
+
+
+def labels(names: Mapping[Any, str]) -> Callable[[Any], str]:
+    """`names.get` as a widget's format_func. Streamlit's stubs refuse its `str | None`, but a
+    value no longer among the options must format as None (Streamlit then drops it), not raise
+    as a `names[v]` lookup would."""
+    return cast("Callable[[Any], str]", names.get)
 
 
 def idempotency_key(prefix: str) -> str:

@@ -31,6 +31,7 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import discount_requests, finance, ticket_actions
 from lib.usecases import ticket_list as tl
+from ui import forms
 
 FLASH = "tk_flash"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
@@ -231,7 +232,7 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
         st.selectbox(
             "Departamento",
             choices,
-            format_func=lambda d: str(options.get(d)),
+            format_func=forms.labels(options),
             key=_key(action, "dept", tid),
         )
         st.text_area("Observação para o outro departamento", key=_key(action, "note", tid))

@@ -17,6 +17,7 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import lookups
 from lib.usecases.opening import TicketExtras
+from ui import forms
 
 
 class TicketFields:
@@ -63,7 +64,7 @@ class TicketFields:
             # a value put in session state (a subject's default) wins; passing a default index
             # as well would make Streamlit warn about two sources
             index=0 if key in st.session_state else codes.index(default),
-            format_func=lambda c: str(PRIORITY_LABELS.get(c)),
+            format_func=forms.labels(PRIORITY_LABELS),
             key=key,
             required=required,
         )
@@ -81,7 +82,7 @@ class TicketFields:
             "Melhor horário reserva",
             list(BEST_TIME_LABELS),
             index=None,
-            format_func=lambda c: str(BEST_TIME_LABELS.get(c)),
+            format_func=forms.labels(BEST_TIME_LABELS),
             key=f"{self.key}best_time",
             placeholder="Sem preferência",
         )
@@ -108,7 +109,7 @@ class TicketFields:
             "Interação pendente",
             codes,
             index=codes.index("N"),
-            format_func=lambda c: str(PENDING_INTERACTION_LABELS.get(c)),
+            format_func=forms.labels(PENDING_INTERACTION_LABELS),
             key=f"{self.key}pending",
             required=required,
         )

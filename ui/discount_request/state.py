@@ -19,7 +19,7 @@ from lib.usecases.discount_requests import DiscountRequestInput
 from lib.usecases.opening import TicketExtras
 from ui import forms
 from ui.customer_picker import CustomerChoice
-from ui.request_result import RESULT
+from ui.discount_request.result import RESULT
 
 FORM = "dr"  # forms.form_prefix(FORM) prefixes every widget key; forms.reset(FORM) empties it
 SAVE_ERROR = "discount_request_save_error"

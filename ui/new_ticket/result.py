@@ -10,7 +10,7 @@ from lib.auth import User
 from lib.domain import ACTION_LABELS, PRIORITY_LABELS, STATUS_LABELS, Status
 from lib.store import Store
 from lib.usecases import customers, ticket_actions
-from ui.new_ticket_state import FLASH, assume
+from ui.new_ticket.state import FLASH, assume
 
 
 def recent_tickets(store: Store, user: User, customer_id: int, title: str) -> None:

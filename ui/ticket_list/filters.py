@@ -4,13 +4,11 @@ narrow them to one cell of the count matrix."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
 import streamlit as st
 
 from lib.domain import DECISION_LABELS, PRIORITY_LABELS, REASONS, STATUS_LABELS, Status
 from lib.usecases import ticket_list as tl
+from ui import forms
 
 F = "tk_f_"  # filter widget keys
 
@@ -52,12 +50,6 @@ def pick_cell(status: str | None, department_id: int | None) -> None:
     ss[F + "departments"] = [department_id] if department_id else []
 
 
-def _labels(names: dict[Any, str]) -> Callable[[Any], str]:
-    """names.get as a format_func (the stubs refuse its `str | None`): kept rather than a
-    names[v] lookup, so that a value no longer among the options formats as None, not an error."""
-    return cast("Callable[[Any], str]", names.get)
-
-
 def widgets(options: tl.Options) -> None:
     """Search, status, department and order in a row; the rest under "Mais filtros"."""
     top = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
@@ -76,12 +68,15 @@ def widgets(options: tl.Options) -> None:
     top[2].multiselect(
         "Departamento",
         list(options.departments),
-        format_func=_labels(options.departments),
+        format_func=forms.labels(options.departments),
         key=F + "departments",
         placeholder="Todos",
     )
     top[3].selectbox(
-        "Ordenar por", list(tl.SORT_LABELS), format_func=_labels(tl.SORT_LABELS), key=F + "sort"
+        "Ordenar por",
+        list(tl.SORT_LABELS),
+        format_func=forms.labels(tl.SORT_LABELS),
+        key=F + "sort",
     )
     with st.expander("Mais filtros"):
         row = st.columns(4)

@@ -13,7 +13,7 @@ from lib.auth import User
 from lib.domain import STATUS_LABELS, Status
 from lib.store import Store
 from lib.usecases import ticket_list as tl
-from ui.ticket_list_filters import Query
+from ui.ticket_list.filters import Query
 
 DEADLINE_STYLE = {"perto": "background-color: #fde68a", "vencido": "background-color: #fca5a5"}
 

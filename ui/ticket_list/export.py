@@ -10,7 +10,7 @@ from lib.auth import User
 from lib.domain import DomainError
 from lib.store import Store
 from lib.usecases import ticket_list as tl
-from ui.ticket_list_filters import Query
+from ui.ticket_list.filters import Query
 
 
 def _prepare(store: Store, user: User, filters: tl.Filters, query: Query) -> None:

@@ -10,7 +10,7 @@ from lib.domain import PRIORITY_LABELS
 from lib.store import Store
 from lib.usecases import catalogs
 from ui import forms
-from ui.catalog_item import (
+from ui.catalogs.item import (
     create,
     edit,
     edit_prefix,

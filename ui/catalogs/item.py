@@ -70,7 +70,7 @@ def item_fields(store: Store, user: User, table: str, prefix: str, item: dict | 
             "Departamento padrão",
             list(depts),
             index=list(depts).index(current) if current in depts else None,
-            format_func=lambda i: depts[i],
+            format_func=forms.labels(depts),
             key=f"{prefix}department_id",
             placeholder="Escolha o departamento",
             required=True,
@@ -80,7 +80,7 @@ def item_fields(store: Store, user: User, table: str, prefix: str, item: dict | 
             "Prioridade padrão",
             codes,
             index=codes.index(item.get("priority", "M")),
-            format_func=lambda c: PRIORITY_LABELS[c],
+            format_func=forms.labels(PRIORITY_LABELS),
             key=f"{prefix}priority",
             required=True,
         )

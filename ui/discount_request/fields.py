@@ -1,6 +1,6 @@
 """The discount request form's input blocks: Motivo, Datas e horas, Protocolo e descrição and
 Método de cálculo. Each block draws its widgets under the form's key prefix `key`; the values are
-read back from session_state by `ui.request_state.form_from_state`."""
+read back from session_state by `ui.discount_request.state.form_from_state`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from lib.auth import Perm, User, can
 from lib.discount import METHODS, Rules
 from lib.domain import REASONS, VISIT_FINDINGS
 from lib.domain import now as clock_now
+from ui import forms
 
 
 def _local_now() -> datetime:
@@ -46,7 +47,7 @@ def reason_block(key: str) -> int | None:
             "O que a visita constatou",
             list(VISIT_FINDINGS),
             index=None,
-            format_func=lambda v: str(VISIT_FINDINGS.get(v)),
+            format_func=forms.labels(VISIT_FINDINGS),
             placeholder="Escolha",
             key=f"{key}r2_found",
         )

@@ -10,7 +10,8 @@ from lib.auth import User
 from lib.domain import DISCOUNT_SUBJECT, ORIGIN_LABELS, Status
 from lib.store import Store
 from lib.usecases import lookups
-from ui.new_ticket_state import ERROR, on_subject, other_customer, save
+from ui import forms
+from ui.new_ticket.state import ERROR, on_subject, other_customer, save
 
 
 def subject_options(store: Store, user: User) -> dict[int, dict]:
@@ -103,7 +104,7 @@ def origin_field() -> None:
         "Origem",
         list(ORIGIN_LABELS),
         index=0,
-        format_func=lambda v: ORIGIN_LABELS[v],
+        format_func=forms.labels(ORIGIN_LABELS),
         key="novo_ticket_origin",
         disabled=True,
         required=True,

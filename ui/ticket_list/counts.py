@@ -8,7 +8,7 @@ import streamlit as st
 from lib import fmt
 from lib.domain import STATUS_LABELS, Status
 from lib.usecases import ticket_list as tl
-from ui.ticket_list_filters import pick_cell
+from ui.ticket_list.filters import pick_cell
 
 
 def render(matrix: tl.Matrix) -> None:
