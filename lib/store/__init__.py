@@ -1,4 +1,6 @@
-"""The DuckDB store: the only package that speaks SQL.
+"""The DuckDB store: the only package that speaks SQL. It imports nothing above it (only
+lib.domain's errors and time zone): use-cases call it, and the demo hands it generated rows to
+load.
 
 One connection per process and a new cursor per call: a DuckDB connection shared by two threads
 raises instead of waiting, and Streamlit runs every session (and parallel fragments) in threads.
