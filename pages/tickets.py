@@ -7,9 +7,7 @@ import streamlit as st
 from lib.auth import Perm, can
 from lib.usecases import ticket_list as tl
 from ui import session, ticket_detail
-from ui.ticket_list import bulk as bulk
-from ui.ticket_list import counts as counts
-from ui.ticket_list import export as export
+from ui.ticket_list import bulk, counts, export
 from ui.ticket_list import filters as filtering
 from ui.ticket_list import table as listing
 

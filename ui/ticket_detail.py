@@ -29,7 +29,7 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store
-from lib.usecases import discount_requests, finance, ticket_actions
+from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
 from ui import forms
 
@@ -159,7 +159,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
             tabs = st.tabs(names or ["Atendimento", "Histórico"])
             with tabs[0]:
                 st.dataframe(
-                    pd.DataFrame(tl.ticket_fields(ticket), columns=["Campo", "Valor"]),
+                    pd.DataFrame(ticket_view.ticket_fields(ticket), columns=["Campo", "Valor"]),
                     hide_index=True,
                     width="stretch",
                     key=f"tk_fields_{ticket_id}",
@@ -168,7 +168,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                 st.text(ticket["message"] or "—")
             if discount:
                 with tabs[1]:
-                    view = tl.discount_view(store, discount)
+                    view = ticket_view.discount_view(store, discount)
                     st.dataframe(
                         pd.DataFrame(list(view.items()), columns=["Campo", "Valor"]),
                         hide_index=True,
@@ -178,7 +178,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                     st.caption(f"Fórmula: {view['Fórmula']}")  # too long for the table cell
             with tabs[-1]:
                 st.dataframe(
-                    tl.history_rows(history),
+                    ticket_view.history_rows(history),
                     hide_index=True,
                     width="stretch",
                     key=f"tk_history_{ticket_id}",
@@ -188,7 +188,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
 
 
 def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> None:
-    actions = tl.available_actions(user, ticket, discount)
+    actions = ticket_view.available_actions(user, ticket, discount)
     st.markdown("**Ações**")
     if not actions:
         st.caption("Nenhuma ação disponível para o seu perfil neste atendimento.")

@@ -1030,9 +1030,7 @@ def _ts(df: pd.DataFrame, cols: tuple[str, ...]) -> None:
                 float("nan") if v is None or v != v else round(v.timestamp() * 1e6) for v in df[c]
             ]
             stamps = pd.to_datetime(epoch_us, unit="us", utc=True).tz_convert(TZ)
-            df[c] = pd.Series(stamps, index=df.index).astype(
-                pd.DatetimeTZDtype(unit="us", tz="America/Sao_Paulo")
-            )
+            df[c] = pd.Series(stamps, index=df.index).astype(pd.DatetimeTZDtype(unit="us", tz=TZ))
 
 
 def _ints(df: pd.DataFrame, cols: tuple[str, ...]) -> None:

@@ -173,7 +173,8 @@ def generate_tickets(
     """Add `tickets` tickets over ~3 years (ending today) to a migrated store, mostly in SQL.
 
     `places` are the city's neighbourhoods (name, CTO code prefix, latitude, longitude, share)
-    and `plans` its plans (name, monthly fee as text, share): the caller (lib.demo.large) chooses the city.
+    and `plans` its plans (name, monthly fee as text, share): the caller (lib.demo.large)
+    chooses the city.
 
     About 15% are DESCONTO EM FATURA with a discount request; there is one customer, contract
     and login per 10 tickets (at most 500,000). Statuses and decisions follow the same rules as

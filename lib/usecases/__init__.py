@@ -10,7 +10,9 @@ every update is conditional on the state the screen showed, so a stale screen ne
   read to the customer).
 - transitions: what ticket actions share; ticket_actions: assume, forward, message, pend,
   solve, cancel and the ticket's detail; finance: approve, reject, mark applied.
-- ticket_list: filters, pages, counts, export and bulk actions; reports: the charts' figures.
+- ticket_list: filters, keyset pages and counts; ticket_view: what the detail panel shows and
+  which actions it offers; bulk_actions: assume or approve a selection; ticket_export: CSV and
+  XLSX of the filtered set; reports: the charts' figures.
 - catalogs, lookups, customers, users, signin, settings: the lists, the customer search,
   staff, logging in and the discount rules.
 

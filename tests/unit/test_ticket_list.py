@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from lib.domain import Action, PermissionDenied
-from lib.usecases import finance, ticket_actions
+from lib.usecases import bulk_actions, finance, ticket_actions, ticket_export, ticket_view
 from lib.usecases import ticket_list as tl
 from lib.usecases.ticket_list import Filters
 from tests.ticket_factory import NOW, discount, plain_tickets
@@ -137,21 +137,21 @@ def test_table_rows_are_pt_br(world):
 def test_actions_offered_follow_role_and_state(world):
     d = discount(world, "a")
     t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, d)
-    assert tl.available_actions(world.atendente, t, dr) == [
+    assert ticket_view.available_actions(world.atendente, t, dr) == [
         Action.ENCAMINHAR,
         Action.MENSAGEM,
     ]
-    assert Action.ASSUMIR in tl.available_actions(world.financeiro, t, dr)
-    assert Action.APROVAR not in tl.available_actions(world.financeiro, t, dr)
+    assert Action.ASSUMIR in ticket_view.available_actions(world.financeiro, t, dr)
+    assert Action.APROVAR not in ticket_view.available_actions(world.financeiro, t, dr)
     ticket_actions.assume(world.store, world.financeiro, d)
     t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, d)
-    fin = tl.available_actions(world.financeiro, t, dr)
+    fin = ticket_view.available_actions(world.financeiro, t, dr)
     assert {Action.APROVAR, Action.REPROVAR, Action.CANCELAR} <= set(fin)
     assert Action.ASSUMIR not in fin and Action.APLICAR not in fin
     (plain,) = plain_tickets(world, 1)
     t, dr, _ = ticket_actions.ticket_detail(world.store, world.atendente, plain)
-    assert Action.ASSUMIR in tl.available_actions(world.atendente, t, dr)
-    assert Action.APROVAR not in tl.available_actions(world.supervisor, t, dr)
+    assert Action.ASSUMIR in ticket_view.available_actions(world.atendente, t, dr)
+    assert Action.APROVAR not in ticket_view.available_actions(world.supervisor, t, dr)
 
 
 def test_bulk_assume_and_approve_report_each_refusal(world):
@@ -160,7 +160,7 @@ def test_bulk_assume_and_approve_report_each_refusal(world):
     c = discount(world, "c", contract="joao2", returned=False)
     ticket_actions.assume(world.store, world.supervisor, b)  # someone was faster on b
     progress = []
-    out = tl.run_bulk(
+    out = bulk_actions.run_bulk(
         world.store,
         world.financeiro,
         Action.ASSUMIR,
@@ -170,8 +170,11 @@ def test_bulk_assume_and_approve_report_each_refusal(world):
     assert [o.ok for o in out] == [True, False, True]
     assert "já foi assumido por Sara Supervisora" in out[1].message
     assert progress == [(1, 3), (2, 3), (3, 3)]
-    assert tl.bulk_summary(Action.ASSUMIR, out) == "Assumir em lote: 2 assumidos, 1 recusado."
-    out = tl.run_bulk(
+    assert (
+        bulk_actions.bulk_summary(Action.ASSUMIR, out)
+        == "Assumir em lote: 2 assumidos, 1 recusado."
+    )
+    out = bulk_actions.run_bulk(
         world.store, world.financeiro, Action.APROVAR, [(a, "A", "EP"), (c, "C", "EP")]
     )
     assert [o.ok for o in out] == [True, False]
@@ -184,20 +187,22 @@ def test_export_carries_the_whole_filtered_set(world):
     discount(world, "a")
     plain_tickets(world, 60)
     f = Filters(status=("N",))
-    frame = tl.export_frame(world.store, world.atendente, f)
+    frame = ticket_export.export_frame(world.store, world.atendente, f)
     assert len(frame) == 61  # more than one page
-    csv = tl.export_csv(frame).decode("utf-8-sig")
+    csv = ticket_export.export_csv(frame).decode("utf-8-sig")
     header, first = csv.splitlines()[:2]
     assert header.split(";")[:3] == ["ID", "Protocolo", "Abertura"]
     assert "30/11/2026 15:00" in first and ";0,79;" in first and ";Pendente;" in first
-    book = openpyxl.load_workbook(io.BytesIO(tl.export_xlsx(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(ticket_export.export_xlsx(frame)))
     sheet = book["Atendimentos"]
     assert sheet.max_row == 62
     headers = [c.value for c in sheet[1]]
     row = [c.value for c in sheet[2]]
     assert row[headers.index("Valor calculado (R$)")] == pytest.approx(0.79)
     assert row[headers.index("Abertura")].strftime("%d/%m/%Y %H:%M") == "30/11/2026 15:00"
-    assert len(tl.export_frame(world.store, world.atendente, Filters(status=("S",)))) == 0
+    assert (
+        len(ticket_export.export_frame(world.store, world.atendente, Filters(status=("S",)))) == 0
+    )
 
 
 def test_deadline_order_walks_dated_then_undated_both_ways(world):

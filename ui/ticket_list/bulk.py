@@ -9,7 +9,7 @@ import streamlit as st
 from lib.auth import User, can
 from lib.domain import ACTION_LABELS, DISCOUNT_SUBJECT, Action
 from lib.store import Store
-from lib.usecases import ticket_list as tl
+from lib.usecases import bulk_actions
 
 Items = tuple[tuple[int, str, str], ...]  # (ticket id, protocol, status shown)
 
@@ -24,7 +24,7 @@ def run_queued(store: Store, user: User) -> None:
         def progress(i: int, n: int) -> None:
             bar.progress(i / n, text=f"{ACTION_LABELS[action]}: {i} de {n}")
 
-        outcomes = tl.run_bulk(store, user, action, list(items), on_progress=progress)
+        outcomes = bulk_actions.run_bulk(store, user, action, list(items), on_progress=progress)
         bar.empty()
         ss["tk_bulk_result"] = (action, outcomes)
 
@@ -38,7 +38,7 @@ def summary() -> None:
     if result := st.session_state.get("tk_bulk_result"):
         action, outcomes = result
         refused = [o for o in outcomes if not o.ok]
-        (st.warning if refused else st.success)(tl.bulk_summary(action, outcomes))
+        (st.warning if refused else st.success)(bulk_actions.bulk_summary(action, outcomes))
         if refused:
             st.dataframe(
                 [{"Protocolo": o.protocol, "Motivo da recusa": o.message} for o in refused],

@@ -9,6 +9,7 @@ from lib import fmt
 from lib.auth import User
 from lib.domain import DomainError
 from lib.store import Store
+from lib.usecases import ticket_export
 from lib.usecases import ticket_list as tl
 from ui.ticket_list.filters import Query
 
@@ -16,15 +17,15 @@ from ui.ticket_list.filters import Query
 def _prepare(store: Store, user: User, filters: tl.Filters, query: Query) -> None:
     ss = st.session_state
     try:
-        frame = tl.export_frame(store, user, filters)
+        frame = ticket_export.export_frame(store, user, filters)
     except DomainError as exc:
         ss["tk_export"] = {"query": query, "error": str(exc)}
         return
     ss["tk_export"] = {
         "query": query,
         "rows": len(frame),
-        "csv": tl.export_csv(frame),
-        "xlsx": tl.export_xlsx(frame),
+        "csv": ticket_export.export_csv(frame),
+        "xlsx": ticket_export.export_xlsx(frame),
     }
 
 
