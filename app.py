@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import forms, navigation, session
+from ui.text import plain
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
 forms.pt_br_required_mark()
@@ -10,7 +11,7 @@ forms.pt_br_required_mark()
 user = session.current_user()
 if user is not None:
     with st.sidebar:
-        st.markdown(f"**{user.name}**  \n{user.role_label} · `{user.username}`")
+        st.markdown(f"**{plain(user.name)}**  \n{user.role_label} · `{user.username}`")
         if st.button("Sair", icon=":material/logout:", key="logout"):
             session.sign_out()
             st.rerun()

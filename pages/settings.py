@@ -7,6 +7,7 @@ from lib.discount import METHODS
 from lib.domain import DomainError
 from lib.usecases import settings
 from ui import session
+from ui.text import plain
 
 user = session.require(Perm.MANAGE_SETTINGS)
 store = session.store()
@@ -19,7 +20,7 @@ rules = settings.current(store, user)
 methods = list(METHODS)
 
 if message := st.session_state.pop("settings_flash", None):
-    (st.success if message[0] == "ok" else st.error)(message[1])
+    (st.success if message[0] == "ok" else st.error)(plain(message[1]))
 
 
 def _save() -> None:

@@ -8,6 +8,7 @@ from lib.auth import ROLE_LABELS, Perm, Role
 from lib.domain import DomainError
 from lib.usecases import lookups, users
 from ui import forms, session
+from ui.text import plain
 
 user = session.require(Perm.MANAGE_USERS)
 store = session.store()
@@ -32,7 +33,7 @@ st.dataframe(
 )
 
 for kind, text in st.session_state.pop("users_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(plain(text))
 
 
 def _flash(kind: str, text: str) -> None:

@@ -32,6 +32,7 @@ from lib.store import Store
 from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
 from ui import forms
+from ui.text import badge, plain
 
 FLASH = "tk_flash"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
@@ -131,18 +132,18 @@ def show_flash(ticket_id: int | None = None) -> None:
     flash = st.session_state.get(FLASH)
     if flash and (ticket_id is None or flash[2] == ticket_id):
         kind, text, _ = st.session_state.pop(FLASH)
-        (st.success if kind == "success" else st.error)(text)
+        (st.success if kind == "success" else st.error)(plain(text))
 
 
 def render(store: Store, user: User, ticket_id: int) -> None:
     try:
         ticket, discount, history = ticket_actions.ticket_detail(store, user, ticket_id)
     except NotFound as exc:
-        st.warning(str(exc))
+        st.warning(plain(exc))
         return
     status = ticket["status"]
     with st.container(border=True, key="tk_detail"):
-        st.subheader(f"Atendimento {ticket['protocol']} · {ticket['subject']}")
+        st.subheader(f"Atendimento {ticket['protocol']} · {plain(ticket['subject'])}")
         badges = st.container(horizontal=True)
         with badges:
             st.badge(STATUS_LABELS[Status(status)], color=STATUS_COLORS[status])
@@ -151,7 +152,7 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                     DECISION_LABELS[Decision(discount["decision"])],
                     color=DECISION_COLORS[discount["decision"]],
                 )
-            st.badge(ticket["department"], color="gray")
+            st.markdown(badge(ticket["department"]))  # typed: st.badge would escape twice
         show_flash(ticket_id)
         left, right = st.columns([3, 2], gap="large")
         with left:

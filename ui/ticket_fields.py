@@ -18,6 +18,7 @@ from lib.store import Store
 from lib.usecases import lookups
 from lib.usecases.opening import TicketExtras
 from ui import forms
+from ui.text import plain
 
 
 class TicketFields:
@@ -100,7 +101,7 @@ class TicketFields:
             help="O texto entra nas mensagens do atendimento, visível ao cliente na central do assinante.",
         )
         if chosen is not None:
-            st.caption(f"Mensagem ao cliente: “{canned[chosen]['body']}”")
+            st.caption(f"Mensagem ao cliente: “{plain(canned[chosen]['body'])}”")
         return chosen
 
     def pending_interaction(self, *, required: bool = False) -> str:

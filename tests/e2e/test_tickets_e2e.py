@@ -61,3 +61,49 @@ def test_financeiro_assumes_and_approves_the_atendentes_request(server_with_requ
         ).fetchone()
     store.close()
     assert (status, decision, str(approved), by) == ("EP", "aprovado", "0.79", "financeiro")
+
+
+SUBJECT = "**NEGRITO** [pague](https://exemplo.invalid) :red[cor] $a$ www.exemplo.invalid"
+DEPARTMENT = "[SUPORTE](https://exemplo.invalid)"
+
+
+@pytest.fixture
+def server_with_markup_names(tmp_path):
+    """A supervisor named a subject and a department with markdown, links and colours."""
+    from lib.store import catalog as cat
+    from lib.usecases import catalogs
+    from tests.ticket_factory import plain_tickets
+
+    db = tmp_path / "e2e.duckdb"
+    store = Store(db)
+    store.migrate()
+    world = build_world(store)
+    with store.read() as cur:
+        subject = cat.find_item(cur, "subject", "LENTIDÃO")
+    catalogs.edit(store, world.supervisor, "subject", subject["id"], {"name": SUBJECT})
+    catalogs.edit(
+        store, world.supervisor, "department", subject["department_id"], {"name": DEPARTMENT}
+    )
+    (ticket_id,) = plain_tickets(world, 1, subject=SUBJECT)
+    store.close()
+    srv = start_server(db, tmp_path)
+    yield srv, ticket_id
+    srv.stop()
+
+
+def test_names_people_typed_show_as_typed_never_as_links_or_markup(server_with_markup_names, page):
+    server, ticket_id = server_with_markup_names
+    page.goto(server.url)  # the first session after start knows no page yet
+    wait_idle(page)
+    login(page, f"{server.url}/atendimentos?id={ticket_id}", "atendente")
+    detail = page.locator(".st-key-tk_detail")
+    heading = detail.get_by_role("heading").first
+    heading.wait_for()
+    screenshot(page, "tickets-markup-names")
+    # an invisible word joiner keeps "www." from being linked; the text reads as typed
+    assert heading.inner_text().replace("\u2060", "").strip().endswith(SUBJECT)
+    badge = detail.locator("[data-testid='stMarkdownContainer']", has_text="SUPORTE").first
+    assert badge.inner_text().replace("\u2060", "").strip() == DEPARTMENT
+    assert page.locator("a[href*='exemplo.invalid']").count() == 0  # the counts grid too
+    # bold, a link, a colour or a formula would each add an element inside the heading's text
+    assert "<" not in heading.locator("[data-heading-text]").inner_html()

@@ -19,6 +19,7 @@ from ui.catalogs.item import (
     new_form_name,
     toggle,
 )
+from ui.text import plain
 
 # The columns each list shows, in order, with their pt-BR headers.
 COLUMNS = {
@@ -52,7 +53,7 @@ def list_tab(store: Store, user: User, table: str) -> None:
     st.caption(HINTS[table])
     flash = st.session_state.pop(flash_key(table), None)
     if flash:
-        (st.success if flash[0] == "success" else st.error)(flash[1])
+        (st.success if flash[0] == "success" else st.error)(plain(flash[1]))
     items = catalogs.list_all(store, user, table)
     dept_names = (
         {d["id"]: d["name"] for d in catalogs.list_all(store, user, "department")}

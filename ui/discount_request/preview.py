@@ -9,6 +9,7 @@ from lib import fmt
 from lib.discount import METHODS, DiscountCalculation, Rules
 from lib.usecases import request_form as dr
 from lib.usecases.discount_requests import Preview
+from ui.text import plain
 
 
 def _units(calc: DiscountCalculation) -> str:
@@ -55,8 +56,10 @@ def show_preview(preview: Preview, form: dr.FormInput, rules: Rules) -> None:
         if preview.errors:
             st.error(
                 "**Para salvar, corrija:**\n\n"
-                + "\n".join(f"- **{dr.field_label(f)}:** {f.message}" for f in preview.errors),
+                + "\n".join(
+                    f"- **{dr.field_label(f)}:** {plain(f.message)}" for f in preview.errors
+                ),
                 icon=":material/block:",
             )
         for f in preview.warnings:
-            st.warning(f"**{dr.field_label(f)}:** {f.message}", icon=":material/warning:")
+            st.warning(f"**{dr.field_label(f)}:** {plain(f.message)}", icon=":material/warning:")

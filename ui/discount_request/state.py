@@ -20,6 +20,7 @@ from lib.usecases.opening import TicketExtras
 from ui import forms
 from ui.customer_picker import CustomerChoice
 from ui.discount_request.result import RESULT
+from ui.text import plain
 
 FORM = "dr"  # forms.form_prefix(FORM) prefixes every widget key; forms.reset(FORM) empties it
 SAVE_ERROR = "discount_request_save_error"
@@ -121,4 +122,4 @@ def show_save_error() -> None:
     """The last failed save's message, shown once."""
     error = st.session_state.pop(SAVE_ERROR, None)
     if error:
-        st.error(error, icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")

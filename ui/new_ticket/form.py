@@ -12,6 +12,7 @@ from lib.store import Store
 from lib.usecases import lookups
 from ui import forms
 from ui.new_ticket.state import ERROR, on_subject, other_customer, save
+from ui.text import plain
 
 
 def subject_options(store: Store, user: User) -> dict[int, dict]:
@@ -139,7 +140,7 @@ def save_button(store: Store, user: User, preset: int | None) -> None:
     """The last refused save's message, then Salvar."""
     error = st.session_state.get(ERROR)
     if error:
-        st.error(error, icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
     st.button(
         "Salvar",
         type="primary",

@@ -11,12 +11,13 @@ from lib.domain import ACTION_LABELS, PRIORITY_LABELS, STATUS_LABELS, Status
 from lib.store import Store
 from lib.usecases import customers, ticket_actions
 from ui.new_ticket.state import FLASH, assume
+from ui.text import plain
 
 
 def recent_tickets(store: Store, user: User, customer_id: int, title: str) -> None:
     """The customer's latest tickets, the one just saved among them."""
     found = customers.recent_tickets(store, user, customer_id)
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{title}**")  # the caller escapes what people typed
     if not found:
         st.caption("Nenhum atendimento deste cliente ainda.")
         return
@@ -44,7 +45,7 @@ def saved_panel(store: Store, user: User, ticket_id: int) -> None:
     ticket, _, history = ticket_actions.ticket_detail(store, user, ticket_id)
     status = Status(ticket["status"])
     with st.container(border=True, key="novo_saved"):
-        st.subheader(f"Atendimento #{ticket['id']} · {ticket['subject']}")
+        st.subheader(f"Atendimento #{ticket['id']} · {plain(ticket['subject'])}")
         cols = st.columns(3)
         cols[0].metric("ID", str(ticket["id"]))
         cols[1].metric("Protocolo", ticket["protocol"])
@@ -55,7 +56,7 @@ def saved_panel(store: Store, user: User, ticket_id: int) -> None:
         )
         flash = st.session_state.get(FLASH)
         if flash and flash[0] == ticket_id:  # shown until the next action, whatever reruns
-            (st.success if flash[1] == "success" else st.error)(flash[2])
+            (st.success if flash[1] == "success" else st.error)(plain(flash[2]))
         st.markdown("**Movimentações/Histórico**")
         if status in (Status.NOVO, Status.PENDENTE):
             st.button(
@@ -87,7 +88,7 @@ def saved_panel(store: Store, user: User, ticket_id: int) -> None:
         )
         if ticket["customer_id"] is not None:
             recent_tickets(
-                store, user, ticket["customer_id"], f"Atendimentos de {ticket['customer']}"
+                store, user, ticket["customer_id"], f"Atendimentos de {plain(ticket['customer'])}"
             )
             st.page_link(
                 "pages/new_ticket.py",

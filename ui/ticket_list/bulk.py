@@ -10,6 +10,7 @@ from lib.auth import User, can
 from lib.domain import ACTION_LABELS, DISCOUNT_SUBJECT, Action
 from lib.store import Store
 from lib.usecases import bulk_actions
+from ui.text import plain
 
 Items = tuple[tuple[int, str, str], ...]  # (ticket id, protocol, status shown)
 
@@ -38,7 +39,7 @@ def summary() -> None:
     if result := st.session_state.get("tk_bulk_result"):
         action, outcomes = result
         refused = [o for o in outcomes if not o.ok]
-        (st.warning if refused else st.success)(bulk_actions.bulk_summary(action, outcomes))
+        (st.warning if refused else st.success)(plain(bulk_actions.bulk_summary(action, outcomes)))
         if refused:
             st.dataframe(
                 [{"Protocolo": o.protocol, "Motivo da recusa": o.message} for o in refused],

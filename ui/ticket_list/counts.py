@@ -8,6 +8,7 @@ import streamlit as st
 from lib import fmt
 from lib.domain import STATUS_LABELS, Status
 from lib.usecases import ticket_list as tl
+from ui.text import plain
 from ui.ticket_list.filters import pick_cell
 
 
@@ -24,7 +25,7 @@ def render(matrix: tl.Matrix) -> None:
             head[-1].markdown("**Total**")
             for dept_id, name in matrix.departments:
                 cols = st.columns(widths, vertical_alignment="center")
-                cols[0].write(name)
+                cols[0].markdown(plain(name))
                 for i, s in enumerate(matrix.statuses, start=1):
                     n = matrix.get(s, dept_id)
                     cols[i].button(
@@ -34,7 +35,7 @@ def render(matrix: tl.Matrix) -> None:
                         disabled=n == 0,
                         on_click=pick_cell,
                         args=(s, dept_id),
-                        help=f"{STATUS_LABELS[Status(s)]} em {name}",
+                        help=f"{STATUS_LABELS[Status(s)]} em {plain(name)}",
                     )
                 cols[-1].button(
                     f"**{fmt.number(matrix.row_total(dept_id), 0)}**",
