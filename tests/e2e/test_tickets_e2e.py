@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from lib.store import Store
+from lib.store import catalog as cat
+from lib.usecases import catalogs
 from tests.e2e.conftest import login, screenshot, start_server, wait_idle
-from tests.fixtures import build_world
-from tests.ticket_factory import discount
+from tests.fixtures import World, build_world
+from tests.ticket_factory import discount, plain_tickets
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def server_with_request(tmp_path):
+def _serve(tmp_path, prepare: Callable[[World], int]):
+    """The app on the test world after `prepare` (which returns the ticket to look at)."""
     db = tmp_path / "e2e.duckdb"
     store = Store(db)
     store.migrate()
-    world = build_world(store)
-    ticket_id = discount(world, "e2e", days_ago=1)  # opened by the atendente
+    ticket_id = prepare(build_world(store))
     store.close()
     srv = start_server(db, tmp_path)
     yield srv, ticket_id
     srv.stop()
+
+
+@pytest.fixture
+def server_with_request(tmp_path):
+    yield from _serve(tmp_path, lambda world: discount(world, "e2e", days_ago=1))  # atendente's
 
 
 def test_financeiro_assumes_and_approves_the_atendentes_request(server_with_request, page):
@@ -67,28 +75,21 @@ SUBJECT = "**NEGRITO** [pague](https://exemplo.invalid) :red[cor] $a$ www.exempl
 DEPARTMENT = "[SUPORTE](https://exemplo.invalid)"
 
 
+def _markup_names(world: World) -> int:
+    with world.store.read() as cur:
+        subject = cat.find_item(cur, "subject", "LENTIDÃO")
+    catalogs.edit(world.store, world.supervisor, "subject", subject["id"], {"name": SUBJECT})
+    catalogs.edit(
+        world.store, world.supervisor, "department", subject["department_id"], {"name": DEPARTMENT}
+    )
+    (ticket_id,) = plain_tickets(world, 1, subject=SUBJECT)
+    return ticket_id
+
+
 @pytest.fixture
 def server_with_markup_names(tmp_path):
     """A supervisor named a subject and a department with markdown, links and colours."""
-    from lib.store import catalog as cat
-    from lib.usecases import catalogs
-    from tests.ticket_factory import plain_tickets
-
-    db = tmp_path / "e2e.duckdb"
-    store = Store(db)
-    store.migrate()
-    world = build_world(store)
-    with store.read() as cur:
-        subject = cat.find_item(cur, "subject", "LENTIDÃO")
-    catalogs.edit(store, world.supervisor, "subject", subject["id"], {"name": SUBJECT})
-    catalogs.edit(
-        store, world.supervisor, "department", subject["department_id"], {"name": DEPARTMENT}
-    )
-    (ticket_id,) = plain_tickets(world, 1, subject=SUBJECT)
-    store.close()
-    srv = start_server(db, tmp_path)
-    yield srv, ticket_id
-    srv.stop()
+    yield from _serve(tmp_path, _markup_names)
 
 
 def test_names_people_typed_show_as_typed_never_as_links_or_markup(server_with_markup_names, page):
