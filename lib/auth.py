@@ -56,16 +56,19 @@ _ATENDENTE = {
     Action.ABRIR,
     Action.MENSAGEM,
     Action.RETORNO_SINAL,
-    Action.ENCAMINHAR,
 }
-# Actions that, on a discount ticket, only finance (and supervisors) may take.
+# Actions that, on a discount ticket, only finance (and supervisors) may take. Forwarding is
+# one: a discount request stays in FINANCEIRO's queue (ticket_actions.forward also refuses to
+# move it while its decision is open).
 FINANCE_ACTIONS = {
     Action.ASSUMIR,
+    Action.ENCAMINHAR,
     Action.APROVAR,
     Action.REPROVAR,
     Action.APLICAR,
     Action.CANCELAR,
     Action.PENDENCIAR,
+    Action.DESFAZER_APLICACAO,
 }
 _FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS
 _SUPERVISOR = _FINANCEIRO | {
@@ -80,14 +83,22 @@ GRANTS: dict[Role, frozenset[str]] = {
     Role.FINANCEIRO: frozenset(_FINANCEIRO),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
 }
-# On tickets of other subjects, anyone may assume, pend, solve and cancel.
-_ANY_TICKET = {Action.ASSUMIR, Action.CANCELAR, Action.PENDENCIAR, Action.SOLUCIONAR}
+# On tickets of other subjects, anyone may assume, forward, pend, solve and cancel.
+_ANY_TICKET = {
+    Action.ASSUMIR,
+    Action.ENCAMINHAR,
+    Action.CANCELAR,
+    Action.PENDENCIAR,
+    Action.SOLUCIONAR,
+}
 
 DENIED = {
     Action.ASSUMIR: "assumir atendimentos de desconto",
+    Action.ENCAMINHAR: "encaminhar atendimentos de desconto",
     Action.APROVAR: "aprovar descontos",
     Action.REPROVAR: "reprovar descontos",
     Action.APLICAR: "marcar descontos como aplicados",
+    Action.DESFAZER_APLICACAO: "desfazer a aplicação de descontos",
     Action.CANCELAR: "cancelar atendimentos de desconto",
     Action.PENDENCIAR: "deixar atendimentos de desconto pendentes",
     Action.SOLUCIONAR: "solucionar atendimentos de desconto",

@@ -204,16 +204,31 @@ class Rules:
     opa_pattern: str = r"[A-Za-z0-9]{6,20}"
     opa_hint: str = "de 6 a 20 letras e números"
     default_method: str = DEFAULT_METHOD
+    # Approving more than this many monthly fees asks for an explicit confirmation, even from
+    # a supervisor: R$ 123.456,00 on a R$ 119,90 fee is a typo far more often than a deal.
+    confirm_fee_multiple: Decimal = Decimal("3")
+    # "Marcar como aplicado": the discount goes on the next open invoice. An invoice due more
+    # than 60 days ago was issued two billing cycles back and is normally paid and closed, so
+    # such a date is almost always a typo (a wrong year); 60 days still covers an invoice that
+    # is a month overdue when finance gets to the request.
+    invoice_max_age_days: int = 60
+    # ...and one due more than 120 days ahead (four monthly cycles) is no "next invoice" either.
+    invoice_max_ahead_days: int = 120
 
     @classmethod
     def from_settings(cls, values: dict[str, object]) -> Rules:
         known: dict[str, Any] = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
-        if "max_fee_multiple" in known:
-            known["max_fee_multiple"] = Decimal(str(known["max_fee_multiple"]))
-        if "min_minutes" in known:
-            known["min_minutes"] = int(known["min_minutes"])
-        if "deadline_days" in known:
-            known["deadline_days"] = int(known["deadline_days"])
+        for name in ("max_fee_multiple", "confirm_fee_multiple"):
+            if name in known:
+                known[name] = Decimal(str(known[name]))
+        for name in (
+            "min_minutes",
+            "deadline_days",
+            "invoice_max_age_days",
+            "invoice_max_ahead_days",
+        ):
+            if name in known:
+                known[name] = int(known[name])
         return cls(**known)
 
 

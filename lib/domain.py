@@ -133,6 +133,8 @@ DECISION_LABELS = {
     Decision.APLICADO: "Aplicado",
     Decision.CANCELADO: "Cancelado",
 }
+# Finance has still to decide (or apply) these: the request must stay in FINANCEIRO's queue.
+OPEN_DECISIONS = frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO})
 
 
 class Action(StrEnum):
@@ -149,6 +151,9 @@ class Action(StrEnum):
     # non-discount ticket could ever reach Pendente or Solucionado.
     PENDENCIAR = "pendenciar"
     SOLUCIONAR = "solucionar"
+    # Undo "aplicado" (finance marked the wrong request, or the billing system refused the
+    # credit): the decision goes back to aprovado and the ticket reopens, with a reason.
+    DESFAZER_APLICACAO = "desfazer_aplicacao"
 
 
 ACTION_LABELS = {
@@ -163,6 +168,7 @@ ACTION_LABELS = {
     Action.CANCELAR: "Cancelar",
     Action.PENDENCIAR: "Marcar como pendente",
     Action.SOLUCIONAR: "Solucionar",
+    Action.DESFAZER_APLICACAO: "Desfazer aplicação",
 }
 
 # The ticket state machine: for each action, the statuses it may start from and where it leads
@@ -178,9 +184,13 @@ TICKET_TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.CANCELAR: (frozenset(OPEN_STATUSES), Status.CANCELADO),
     Action.PENDENCIAR: (frozenset({Status.EM_PROGRESSO}), Status.PENDENTE),
     Action.SOLUCIONAR: (frozenset({Status.EM_PROGRESSO}), Status.SOLUCIONADO),
+    # Only an applied discount's ticket is reopened this way (closed_at is cleared by the
+    # use-case); a rejected or cancelled request is never reopened.
+    Action.DESFAZER_APLICACAO: (frozenset({Status.SOLUCIONADO}), Status.EM_PROGRESSO),
 }
 
-# The discount decision flow: pending -> approved | rejected -> applied; cancel from any open one.
+# The discount decision flow: pending -> approved | rejected -> applied; cancel from any open one;
+# an applied discount may be undone back to approved.
 DECISION_TRANSITIONS: dict[Action, tuple[frozenset[Decision], Decision | None]] = {
     Action.RETORNO_SINAL: (frozenset({Decision.AGUARDANDO_RETORNO}), Decision.PENDENTE),
     Action.APROVAR: (frozenset({Decision.PENDENTE}), Decision.APROVADO),
@@ -193,6 +203,7 @@ DECISION_TRANSITIONS: dict[Action, tuple[frozenset[Decision], Decision | None]] 
         frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO}),
         Decision.CANCELADO,
     ),
+    Action.DESFAZER_APLICACAO: (frozenset({Decision.APLICADO}), Decision.APROVADO),
 }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -31,20 +32,80 @@ def document(digits: str | None) -> str:
     return digits
 
 
-def parse_brl(text: str) -> Decimal | None:
-    """`1.234,56`, `R$ 12,50` or `12.50` to Decimal; empty to None; DomainError otherwise."""
-    raw = (text or "").replace("R$", "").replace("\xa0", "").replace(" ", "")
-    if not raw:
+# The largest amount a DECIMAL(12, 2) column holds: 10 integer digits and 2 decimals.
+MAX_MONEY = Decimal("9999999999.99")
+_MONEY_HINT = "Use o formato 1.234,56."
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")  # 1.234 or 12.345.678
+_PLAIN = re.compile(r"[0-9]+")
+_PREFIX = re.compile(
+    r"(?P<sign1>[-\u2212]?)\s*(?:R\$)?\s*(?P<sign2>[-\u2212]?)\s*(?P<body>.*)", re.I | re.S
+)
+_SPACED = re.compile(r"[1-9][0-9]{0,2}(?:\s[0-9]{3})+(?:,[0-9]+)?")
+_DOT_DECIMAL = re.compile(r"([0-9]+)\.([0-9]{1,2})")  # 12.50 or 1.5, typed on a keypad
+
+
+def parse_brl(value: str | Decimal | int | None) -> Decimal | None:
+    """The one money parser: what a person typed in pt-BR, exact to the cent.
+
+    Empty (or None) is None. Accepted: `1234`, `1.234` and `1.234.567` (a dot followed by
+    groups of three digits separates thousands, as pt-BR writes them), `1.234,56`, `1234,5`,
+    `,5`, with or without `R$` and spaces (also the non-breaking space babel writes), and one
+    dot followed by one or two digits (`12.50`, from a numeric keypad) as the decimal point,
+    since no thousands grouping has fewer than three digits. Refused with a pt-BR DomainError:
+    anything else (`1e1`, `1,2,3`, `1.2345`, `1,234.56`, `0.500`), a negative value, more than
+    two decimals, and more than MAX_MONEY (what the store's DECIMAL(12, 2) holds). A Decimal
+    or int is checked by the same rules.
+    """
+    if value is None:
         return None
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except ArithmeticError as exc:
-        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.") from exc
-    if not value.is_finite():
-        raise DomainError(f"Valor inválido: {text!r}. Use o formato 1.234,56.")
-    return value
+    if isinstance(value, bool) or not isinstance(value, (str, Decimal, int)):
+        raise DomainError(f"Valor inválido. {_MONEY_HINT}")
+    if isinstance(value, (Decimal, int)):
+        amount = Decimal(value)
+        if not amount.is_finite():
+            raise DomainError(f"Valor inválido. {_MONEY_HINT}")
+        return _checked(amount)
+    shown = value.strip()
+    if not shown:
+        return None
+    if len(shown) > 40:
+        raise DomainError(f"Valor inválido: texto longo demais. {_MONEY_HINT}")
+    m = _PREFIX.fullmatch(shown)
+    assert m is not None  # the body group takes whatever the prefix leaves
+    if m.group("sign1") or m.group("sign2"):
+        raise DomainError("O valor não pode ser negativo.")
+    raw = m.group("body")
+    if re.search(r"\s", raw):  # 1 234,56: spaces (NBSP too) only as thousands separators
+        if not _SPACED.fullmatch(raw):
+            raise DomainError(f"Valor inválido: {shown}. {_MONEY_HINT}")
+        raw = re.sub(r"\s", "", raw)
+    whole, comma, cents = raw.partition(",")
+    if comma:
+        if "," in cents or not re.fullmatch(r"[0-9]+", cents or "x"):
+            raise DomainError(f"Valor inválido: {shown}. {_MONEY_HINT}")
+        if len(cents) > 2:
+            raise DomainError(f"Valor inválido: {shown} tem mais de duas casas decimais.")
+        if whole and not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
+            raise DomainError(f"Valor inválido: {shown}. {_MONEY_HINT}")
+        text = f"{whole.replace('.', '') or '0'}.{cents}"
+    elif _PLAIN.fullmatch(raw) or _GROUPED.fullmatch(raw):
+        text = raw.replace(".", "")
+    elif dot := _DOT_DECIMAL.fullmatch(raw):
+        text = f"{dot.group(1)}.{dot.group(2)}"
+    else:
+        raise DomainError(f"Valor inválido: {shown}. {_MONEY_HINT}")
+    return _checked(Decimal(text))
+
+
+def _checked(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise DomainError("O valor não pode ser negativo.")
+    if amount > MAX_MONEY:
+        raise DomainError(f"Valor alto demais: o máximo é {brl(MAX_MONEY)}.")
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    if amount != cents:
+        raise DomainError("Use no máximo duas casas decimais.")
+    return cents
 
 
 def number(value: Decimal | int | float, max_decimals: int = 2) -> str:

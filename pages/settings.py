@@ -35,6 +35,9 @@ def _save() -> None:
             opa_pattern=s["cfg_opa"],
             opa_hint=s["cfg_opa_hint"],
             default_method=s["cfg_method"],
+            confirm_fee_multiple=s["cfg_confirm"],
+            invoice_max_age_days=s["cfg_invoice_age"],
+            invoice_max_ahead_days=s["cfg_invoice_ahead"],
         )
     except DomainError as exc:
         st.session_state["settings_flash"] = ("erro", str(exc))
@@ -60,21 +63,49 @@ with st.form("settings"):
         key="cfg_deadline",
         help="O pedido carrega este prazo a partir da data do ocorrido (Anatel: 90 dias).",
     )
+    c1, c2 = st.columns(2)
     c1.text_input(
         "Limite sem aprovação do supervisor (mensalidades)",
         str(rules.max_fee_multiple),
         key="cfg_multiple",
         help="Acima de tantas mensalidades, só um supervisor aprova o desconto.",
     )
-    c2.selectbox(
+    c2.text_input(
+        "Confirmar aprovação acima de (mensalidades)",
+        str(rules.confirm_fee_multiple),
+        key="cfg_confirm",
+        help="Acima de tantas mensalidades, quem aprova (até um supervisor) confirma o valor "
+        "numa caixa de seleção: protege contra um valor digitado errado.",
+    )
+    c1, c2 = st.columns(2)
+    c1.number_input(
+        "Vencimento da fatura: até quantos dias atrás",
+        0,
+        3650,
+        rules.invoice_max_age_days,
+        key="cfg_invoice_age",
+        help="Ao marcar como aplicado, uma fatura vencida há mais dias que isto é recusada "
+        "(quase sempre um erro de digitação). Antes da interrupção, nunca.",
+    )
+    c2.number_input(
+        "Vencimento da fatura: até quantos dias à frente",
+        31,
+        3650,
+        rules.invoice_max_ahead_days,
+        key="cfg_invoice_ahead",
+        help="O desconto vai na próxima fatura em aberto; uma data mais distante é recusada.",
+    )
+    c1, c2 = st.columns(2)
+    c1.text_input("Formato do protocolo OPA (expressão regular)", rules.opa_pattern, key="cfg_opa")
+    c2.text_input("Explicação do formato para o atendente", rules.opa_hint, key="cfg_opa_hint")
+    c1, _ = st.columns(2)
+    c1.selectbox(
         "Método de cálculo padrão",
         methods,
         index=methods.index(rules.default_method),
         format_func=lambda m: METHODS[m].label,
         key="cfg_method",
     )
-    c1.text_input("Formato do protocolo OPA (expressão regular)", rules.opa_pattern, key="cfg_opa")
-    c2.text_input("Explicação do formato para o atendente", rules.opa_hint, key="cfg_opa_hint")
     st.form_submit_button("Salvar configurações", type="primary", on_click=_save)
 
 st.subheader("Métodos de cálculo")

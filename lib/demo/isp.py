@@ -38,6 +38,7 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store, bulk
+from lib.store import tickets as tickets_store
 from lib.usecases.discount_requests import DiscountRequestInput, Preview, procedure_text
 
 DEMO_PASSWORD = "demo1234"
@@ -969,6 +970,9 @@ class _Builder:
         bulk.insert_frame(
             cur, "discount_request", disc, {**money, "counted_units": "DECIMAL(14,4)"}
         )
+        # The replay writes ticket statuses only; the history's "Pendente → Aprovado" comes from
+        # the decision each movement kind implies, as migration 040 does for older stores.
+        tickets_store.fill_decision_history(cur)
         return {
             "staff": len(self.staff_rows),
             "customers": len(cust),

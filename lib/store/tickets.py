@@ -103,13 +103,17 @@ def insert_movement(
     from_department_id: int | None = None,
     to_department_id: int | None = None,
     customer_visible: bool = False,
+    from_decision: str | None = None,
+    to_decision: str | None = None,
 ) -> int:
+    """One history entry; a decision action also records the discount decision's from/to."""
     return int(
         scalar(
             cur,
             """INSERT INTO movement (ticket_id, created_at, staff_id, kind, from_status, to_status,
-                                     from_department_id, to_department_id, note, customer_visible)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                                     from_department_id, to_department_id, note, customer_visible,
+                                     from_decision, to_decision)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             [
                 ticket_id,
                 at,
@@ -121,6 +125,8 @@ def insert_movement(
                 to_department_id,
                 note,
                 customer_visible,
+                from_decision,
+                to_decision,
             ],
         )
     )
@@ -194,7 +200,7 @@ def movements(cur: Cursor, ticket_id: int) -> list[dict]:
     return rows(
         cur,
         """SELECT m.id, m.created_at, m.kind, m.from_status, m.to_status, m.note,
-                  m.customer_visible, s.name AS staff, fd.name AS from_department,
+                  m.customer_visible, m.from_decision, m.to_decision, s.name AS staff, fd.name AS from_department,
                   td.name AS to_department
            FROM movement m
            LEFT JOIN staff s ON s.id = m.staff_id
@@ -213,6 +219,51 @@ def last_movement(cur: Cursor, ticket_id: int, kind: str) -> dict | None:
            LEFT JOIN staff s ON s.id = m.staff_id
            WHERE m.ticket_id = ? AND m.kind = ? ORDER BY m.created_at DESC, m.id DESC LIMIT 1""",
         [ticket_id, kind],
+    )
+
+
+def last_change(cur: Cursor, ticket_id: int) -> dict | None:
+    """The newest movement that changed the ticket's state (a message changes nothing)."""
+    return one(
+        cur,
+        """SELECT m.created_at, m.kind, m.from_decision, m.to_decision, s.name AS staff
+           FROM movement m LEFT JOIN staff s ON s.id = m.staff_id
+           WHERE m.ticket_id = ? AND m.kind <> 'mensagem'
+           ORDER BY m.created_at DESC, m.id DESC LIMIT 1""",
+        [ticket_id],
+    )
+
+
+def fill_decision_history(cur: Cursor) -> int:
+    """Give movements loaded without them (migration 040 did the same for older stores) the
+    decision's from/to their kind implies; returns how many were filled. A rejection or a
+    cancellation's "from" comes from the request: no signal return yet means it was waiting,
+    an earlier approval means it was approved."""
+    return len(
+        cur.execute(
+            """UPDATE movement SET
+                   from_decision = CASE
+                       WHEN movement.kind = 'retorno_sinal' THEN 'aguardando_retorno'
+                       WHEN movement.kind = 'aprovar' THEN 'pendente'
+                       WHEN movement.kind = 'aplicar' THEN 'aprovado'
+                       WHEN dr.signal_returned_at IS NULL THEN 'aguardando_retorno'
+                       WHEN movement.kind = 'cancelar' AND EXISTS (
+                           SELECT 1 FROM movement a
+                           WHERE a.ticket_id = movement.ticket_id AND a.kind = 'aprovar'
+                       ) THEN 'aprovado'
+                       ELSE 'pendente' END,
+                   to_decision = CASE movement.kind
+                       WHEN 'retorno_sinal' THEN 'pendente'
+                       WHEN 'aprovar' THEN 'aprovado'
+                       WHEN 'aplicar' THEN 'aplicado'
+                       WHEN 'reprovar' THEN 'reprovado'
+                       ELSE 'cancelado' END
+               FROM discount_request dr
+               WHERE dr.ticket_id = movement.ticket_id
+                 AND movement.kind IN ('retorno_sinal', 'aprovar', 'aplicar', 'reprovar', 'cancelar')
+                 AND movement.from_decision IS NULL AND movement.to_decision IS NULL
+               RETURNING movement.id"""
+        ).fetchall()
     )
 
 

@@ -18,6 +18,22 @@ def current(store: Store, actor: User) -> Rules:
         return Rules.from_settings(cat.settings(cur))
 
 
+def _fee_multiple(value: str | Decimal, label: str) -> Decimal:
+    """A number of monthly fees, `1`, `1,5` or `1.5`: above zero, at most 1.000."""
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?", text):
+        raise DomainError(f"{label}: número inválido (use, por exemplo, 1 ou 1,5).")
+    try:
+        multiple = Decimal(text.replace(",", "."))
+    except InvalidOperation as exc:
+        raise DomainError(f"{label}: número inválido.") from exc
+    if not multiple.is_finite() or multiple <= 0:
+        raise DomainError(f"{label}: use um número maior que zero.")
+    if multiple > 1000:
+        raise DomainError(f"{label}: use no máximo 1.000 mensalidades.")
+    return multiple
+
+
 def update(
     store: Store,
     actor: User,
@@ -28,19 +44,34 @@ def update(
     opa_pattern: str,
     opa_hint: str,
     default_method: str,
+    confirm_fee_multiple: str | Decimal | None = None,
+    invoice_max_age_days: int | None = None,
+    invoice_max_ahead_days: int | None = None,
 ) -> Rules:
-    """Validate and save every rule at once (one transaction)."""
+    """Validate and save every rule at once (one transaction). The rules added later may be
+    left out (None): they keep their stored value."""
     require(actor, Perm.MANAGE_SETTINGS)
     if not 0 <= int(min_minutes) <= 24 * 60:
         raise DomainError("Interrupção mínima: use de 0 a 1.440 minutos.")
     if not 1 <= int(deadline_days) <= 3650:
         raise DomainError("Prazo de ressarcimento: use de 1 a 3.650 dias.")
-    try:
-        multiple = Decimal(str(max_fee_multiple).replace(",", "."))
-    except InvalidOperation as exc:
-        raise DomainError("Limite sem aprovação do supervisor: número inválido.") from exc
-    if not multiple.is_finite() or multiple <= 0:
-        raise DomainError("Limite sem aprovação do supervisor: use um número maior que zero.")
+    multiple = _fee_multiple(max_fee_multiple, "Limite sem aprovação do supervisor")
+    extra: dict[str, str | int] = {}
+    if confirm_fee_multiple is not None:
+        extra["confirm_fee_multiple"] = str(
+            _fee_multiple(confirm_fee_multiple, "Confirmação acima de")
+        )
+    if invoice_max_age_days is not None:
+        if not 0 <= int(invoice_max_age_days) <= 3650:
+            raise DomainError("Vencimento da fatura no passado: use de 0 a 3.650 dias.")
+        extra["invoice_max_age_days"] = int(invoice_max_age_days)
+    if invoice_max_ahead_days is not None:
+        if not 31 <= int(invoice_max_ahead_days) <= 3650:
+            raise DomainError(
+                "Vencimento da fatura no futuro: use de 31 a 3.650 dias (a próxima fatura pode "
+                "vencer até 31 dias depois de hoje)."
+            )
+        extra["invoice_max_ahead_days"] = int(invoice_max_ahead_days)
     try:
         re.compile(opa_pattern)
     except re.error as exc:
@@ -58,6 +89,7 @@ def update(
         "opa_pattern": opa_pattern.strip(),
         "opa_hint": opa_hint.strip(),
         "default_method": default_method,
+        **extra,
     }
     with store.transaction() as cur:
         for key, value in values.items():

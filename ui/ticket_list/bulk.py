@@ -1,18 +1,20 @@
-"""Bulk Assumir and Aprovar on the selected rows of Atendimentos: the buttons queue the job
-(session key `tk_bulk_job`), the next run carries it out with a progress bar before the list
-is drawn, and its summary (`tk_bulk_result`) stays up, refusals listed, until closed."""
+"""Bulk Assumir, Aprovar and Marcar como aplicado on the selected rows of Atendimentos: the
+buttons queue the job (session key `tk_bulk_job`) with the status and decision each row showed,
+the next run carries it out with a progress bar before the list is drawn, and its summary
+(`tk_bulk_result`) stays up, refusals listed, until closed."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib.auth import User, can
-from lib.domain import ACTION_LABELS, DISCOUNT_SUBJECT, Action
+from lib.domain import ACTION_LABELS, DISCOUNT_SUBJECT, Action, Decision
 from lib.store import Store
 from lib.usecases import bulk_actions
 from ui.text import plain
 
-Items = tuple[tuple[int, str, str], ...]  # (ticket id, protocol, status shown)
+# (ticket id, protocol, status shown, decision shown or None)
+Items = tuple[tuple[int, str, str, str | None], ...]
 
 
 def run_queued(store: Store, user: User) -> None:
@@ -57,16 +59,17 @@ def _queue(action: Action, items: Items) -> None:
 
 
 def actions(user: User, selected: list[dict]) -> None:
-    """How many rows are selected, and the bulk buttons this user may use on them."""
-    items = tuple((r["id"], r["protocol"], r["status"]) for r in selected)
-    bulk = st.columns([2, 2, 4], vertical_alignment="center")
-    bulk[0].markdown(f"**{len(selected)} selecionado{'s' if len(selected) > 1 else ''}**")
+    """How many rows are selected, and the bulk buttons this user may use on them (in a row
+    that wraps, so their labels are never cut in a narrow list column)."""
+    items = tuple((r["id"], r["protocol"], r["status"], r.get("decision")) for r in selected)
+    bar = st.container(horizontal=True, vertical_alignment="center")
+    bar.markdown(f"**{len(selected)} selecionado{'s' if len(selected) > 1 else ''}**")
     may_assume = any(
         can(user, Action.ASSUMIR, discount_ticket=r["subject"] == DISCOUNT_SUBJECT)
         for r in selected
     )
     if may_assume:
-        bulk[1].button(
+        bar.button(
             "Assumir selecionados",
             key="tk_bulk_assumir",
             on_click=_queue,
@@ -74,10 +77,28 @@ def actions(user: User, selected: list[dict]) -> None:
             icon=":material/front_hand:",
         )
     if can(user, Action.APROVAR):
-        bulk[2].button(
+        bar.button(
             "Aprovar selecionados",
             key="tk_bulk_aprovar",
             on_click=_queue,
             args=(Action.APROVAR, items),
             icon=":material/check:",
         )
+    if can(user, Action.APLICAR):
+        approved = sum(r.get("decision") == Decision.APROVADO.value for r in selected)
+        with bar.popover("Marcar como aplicados", icon=":material/receipt_long:"):
+            st.markdown(f"Aprovados entre os selecionados: **{approved} de {len(selected)}**.")
+            st.caption(
+                "Cada desconto aprovado é registrado na próxima fatura do seu contrato: o "
+                "primeiro vencimento a partir de hoje, pelo dia de vencimento do contrato. "
+                "Para outra fatura, ou para informar o número dela, marque no detalhe do "
+                "atendimento. Os que não estiverem aprovados aparecem como recusados no resumo."
+            )
+            st.button(
+                "Confirmar: marcar como aplicados",
+                key="tk_bulk_aplicar",
+                type="primary",
+                on_click=_queue,
+                args=(Action.APLICAR, items),
+                disabled=not approved,
+            )
