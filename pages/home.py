@@ -5,7 +5,7 @@ import streamlit as st
 from lib import fmt
 from lib.auth import Perm, can
 from lib.usecases import ticket_actions
-from lib.usecases.ticket_list import Filters
+from lib.usecases.ticket_list import SHORTCUTS
 from ui import session
 
 user = session.require(Perm.READ_TICKETS)
@@ -26,14 +26,8 @@ cols[1].metric("Aguardando decisão", fmt.number(counts["pendentes"], 0))
 cols[2].metric("Aguardando retorno do sinal", fmt.number(counts["aguardando"], 0))
 
 st.subheader("Atalhos")
-shortcuts = [
-    ("Pedidos aguardando decisão, pelo prazo", Filters(decision="pendente", sort="prazo")),
-    ("Aprovados ainda não aplicados na fatura", Filters(decision="aprovado", sort="prazo")),
-    ("Aguardando o retorno do sinal", Filters(decision="aguardando_retorno")),
-    ("Atendimentos novos", Filters(status=("N",))),
-]
 links = st.container(horizontal=True)
-for label, filters in shortcuts:
+for label, filters in SHORTCUTS:  # each filter they set shows as a chip on Atendimentos
     links.page_link(
         "pages/tickets.py",
         label=label,

@@ -8,7 +8,7 @@ conditional update instead of acting twice or on another ticket.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +33,7 @@ from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
 from ui import forms
 from ui.text import badge, plain
+from ui.ticket_fields import ANY_DATE_MAX, ANY_DATE_MIN
 
 FLASH = "tk_flash"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
@@ -57,25 +58,30 @@ def _key(action: Action, name: str, ticket_id: int) -> str:
     return f"tk_{action.value}_{name}_{ticket_id}"
 
 
-def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status: str) -> None:
-    """Submit callback: read this action's inputs, make the one use-case call, keep the result
-    for the next render, and clear the inputs only after a success."""
+def _run(
+    store: Store,
+    user: User,
+    action: Action,
+    ticket_id: int,
+    shown_status: str,
+    shown_decision: str | None = None,
+) -> None:
+    """Submit callback: read this action's inputs, make the one use-case call bound to the
+    status and decision this render showed, keep the result for the next render, and clear
+    the inputs only after a success."""
     ss = st.session_state
 
     def val(name: str, default=None):
         return ss.get(_key(action, name, ticket_id), default)
 
+    shown: dict[str, Any] = {"expected_status": shown_status, "expected_decision": shown_decision}
+    confirm_for = _key(Action.APROVAR, "confirm_for", ticket_id)
     try:
         if action == Action.ASSUMIR:
-            done = ticket_actions.assume(store, user, ticket_id, expected_status=shown_status)
+            done = ticket_actions.assume(store, user, ticket_id, **shown)
         elif action == Action.ENCAMINHAR:
             done = ticket_actions.forward(
-                store,
-                user,
-                ticket_id,
-                val("dept"),
-                val("note", ""),
-                expected_status=shown_status,
+                store, user, ticket_id, val("dept"), val("note", ""), **shown
             )
         elif action == Action.MENSAGEM:
             done = ticket_actions.add_message(
@@ -86,46 +92,61 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
             if day is None or hour is None:
                 raise DomainError("Informe a data e a hora do retorno do sinal.")
             done = discount_requests.record_signal_return(
-                store, user, ticket_id, datetime.combine(day, hour, TZ)
+                store, user, ticket_id, datetime.combine(day, hour, TZ), **shown
             )
         elif action == Action.APROVAR:
-            done = finance.approve(
+            typed = (val("amount", "") or "").strip()
+            # the checkbox confirms the amount it was shown for, not one typed afterwards
+            asked = ss.get(confirm_for)
+            confirmed = bool(val("confirm")) and asked is not None and asked[0] == typed
+            try:
+                done = finance.approve(
+                    store,
+                    user,
+                    ticket_id,
+                    adjusted_amount=typed,
+                    adjustment_reason=val("reason", ""),
+                    confirm_large=confirmed,
+                    **shown,
+                )
+            except finance.NeedsConfirmation as exc:
+                ss[confirm_for] = (typed, exc.amount, exc.confirm_label)
+                ss[_key(action, "confirm", ticket_id)] = False
+                raise
+        elif action == Action.REPROVAR:
+            done = finance.reject(store, user, ticket_id, val("reason", ""), **shown)
+        elif action == Action.APLICAR:
+            done = finance.mark_applied(
                 store,
                 user,
                 ticket_id,
-                adjusted_amount=fmt.parse_brl(val("amount", "")),
-                adjustment_reason=val("reason", ""),
-                expected_status=shown_status,
+                val("due"),
+                invoice_number=val("invoice", ""),
+                **shown,
             )
-        elif action == Action.REPROVAR:
-            done = finance.reject(
-                store, user, ticket_id, val("reason", ""), expected_status=shown_status
-            )
-        elif action == Action.APLICAR:
-            done = finance.mark_applied(
-                store, user, ticket_id, val("due"), expected_status=shown_status
-            )
+        elif action == Action.DESFAZER_APLICACAO:
+            done = finance.undo_applied(store, user, ticket_id, val("reason", ""), **shown)
         elif action == Action.PENDENCIAR:
-            done = ticket_actions.set_pending(
-                store, user, ticket_id, val("note", ""), expected_status=shown_status
-            )
+            done = ticket_actions.set_pending(store, user, ticket_id, val("note", ""), **shown)
         elif action == Action.SOLUCIONAR:
-            done = ticket_actions.solve(
-                store, user, ticket_id, val("note", ""), expected_status=shown_status
-            )
+            done = ticket_actions.solve(store, user, ticket_id, val("note", ""), **shown)
         elif action == Action.CANCELAR:
-            done = ticket_actions.cancel(
-                store, user, ticket_id, val("reason", ""), expected_status=shown_status
-            )
+            done = ticket_actions.cancel(store, user, ticket_id, val("reason", ""), **shown)
         else:  # pragma: no cover - the page only offers the actions above
             raise DomainError("Ação desconhecida.")
     except DomainError as exc:
         ss[FLASH] = ("error", str(exc), ticket_id)
+        # the refused form is drawn expanded: its inputs (and a confirmation) stay in view
+        ss["tk_open_form"] = (ticket_id, action.value)
         return
     ss[FLASH] = ("success", done.message, ticket_id)
-    for name in ("note", "text", "amount", "reason"):
+    ss.pop("tk_open_form", None)
+    for name in ("note", "text", "amount", "reason", "invoice"):
         if _key(action, name, ticket_id) in ss:
             ss[_key(action, name, ticket_id)] = ""
+    if action == Action.APROVAR:
+        ss.pop(confirm_for, None)
+        ss.pop(_key(action, "confirm", ticket_id), None)
 
 
 def show_flash(ticket_id: int | None = None) -> None:
@@ -142,9 +163,11 @@ def render(store: Store, user: User, ticket_id: int) -> None:
         st.warning(plain(exc))
         return
     status = ticket["status"]
+    # Beside the list: heading, what a decision needs in one line, the actions right under it,
+    # and the details in tabs below, so deciding never needs a scroll.
     with st.container(border=True, key="tk_detail"):
         st.subheader(f"Atendimento {ticket['protocol']} · {plain(ticket['subject'])}")
-        badges = st.container(horizontal=True)
+        badges = st.container(horizontal=True, vertical_alignment="center")
         with badges:
             st.badge(STATUS_LABELS[Status(status)], color=STATUS_COLORS[status])
             if discount:
@@ -153,39 +176,48 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                     color=DECISION_COLORS[discount["decision"]],
                 )
             st.markdown(badge(ticket["department"]))  # typed: st.badge would escape twice
+        view = ticket_view.discount_view(store, discount) if discount else None
+        st.caption(_summary(ticket, view))
         show_flash(ticket_id)
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            names = ["Atendimento", "Desconto", "Histórico"] if discount else None
-            tabs = st.tabs(names or ["Atendimento", "Histórico"])
-            with tabs[0]:
+        _actions(store, user, ticket, discount)
+        names = ["Atendimento", "Desconto", "Histórico"] if view else None
+        tabs = st.tabs(names or ["Atendimento", "Histórico"])
+        with tabs[0]:
+            st.dataframe(
+                pd.DataFrame(ticket_view.ticket_fields(ticket), columns=["Campo", "Valor"]),
+                hide_index=True,
+                width="stretch",
+                key=f"tk_fields_{ticket_id}",
+            )
+            st.markdown("**Mensagem**")
+            st.text(ticket["message"] or "—")
+        if view:
+            with tabs[1]:
                 st.dataframe(
-                    pd.DataFrame(ticket_view.ticket_fields(ticket), columns=["Campo", "Valor"]),
+                    pd.DataFrame(list(view.items()), columns=["Campo", "Valor"]),
                     hide_index=True,
                     width="stretch",
-                    key=f"tk_fields_{ticket_id}",
+                    key=f"tk_discount_{ticket_id}",
                 )
-                st.markdown("**Mensagem**")
-                st.text(ticket["message"] or "—")
-            if discount:
-                with tabs[1]:
-                    view = ticket_view.discount_view(store, discount)
-                    st.dataframe(
-                        pd.DataFrame(list(view.items()), columns=["Campo", "Valor"]),
-                        hide_index=True,
-                        width="stretch",
-                        key=f"tk_discount_{ticket_id}",
-                    )
-                    st.caption(f"Fórmula: {view['Fórmula']}")  # too long for the table cell
-            with tabs[-1]:
-                st.dataframe(
-                    ticket_view.history_rows(history),
-                    hide_index=True,
-                    width="stretch",
-                    key=f"tk_history_{ticket_id}",
-                )
-        with right:
-            _actions(store, user, ticket, discount)
+                st.caption(f"Fórmula: {view['Fórmula']}")  # too long for the table cell
+        with tabs[-1]:
+            st.dataframe(
+                ticket_view.history_rows(history),
+                hide_index=True,
+                width="stretch",
+                key=f"tk_history_{ticket_id}",
+            )
+
+
+def _summary(ticket: dict, view: dict[str, str] | None) -> str:
+    """One line with what a decision needs first (markdown-safe: the customer's name is typed)."""
+    who = plain(ticket["customer"]) if ticket.get("customer") else "Sem cliente"
+    if view is None:
+        return f"{who} · aberto em {fmt.day_time(ticket['opened_at'])}"
+    return (
+        f"{who} · motivo {view['Motivo']} · {view['Duração']} · valor calculado "
+        f"{view['Valor calculado']} · prazo {view['Prazo (90 dias)']}"
+    )
 
 
 def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> None:
@@ -195,6 +227,7 @@ def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> N
         st.caption("Nenhuma ação disponível para o seu perfil neste atendimento.")
         return
     tid, status = ticket["id"], ticket["status"]
+    decision = discount["decision"] if discount else None  # what this screen shows
     args = (store, user)
     if Action.ASSUMIR in actions:
         st.button(
@@ -203,7 +236,7 @@ def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> N
             type="primary",
             icon=":material/front_hand:",
             on_click=_run,
-            args=(*args, Action.ASSUMIR, tid, status),
+            args=(*args, Action.ASSUMIR, tid, status, decision),
         )
     for action in actions:
         if action == Action.ASSUMIR:
@@ -212,7 +245,8 @@ def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> N
             Action.MENSAGEM: "Adicionar mensagem",
             Action.RETORNO_SINAL: "Informar retorno do sinal",
         }.get(action, ACTION_LABELS[action])
-        with st.expander(label, expanded=False):
+        refused_here = st.session_state.get("tk_open_form") == (tid, action.value)
+        with st.expander(label, expanded=refused_here):
             with st.form(f"tk_form_{action.value}_{tid}", border=False):
                 _inputs(store, user, action, ticket, discount)
                 st.form_submit_button(
@@ -221,7 +255,7 @@ def _actions(store: Store, user: User, ticket: dict, discount: dict | None) -> N
                     if action in (Action.APROVAR, Action.APLICAR, Action.SOLUCIONAR)
                     else "secondary",
                     on_click=_run,
-                    args=(*args, action, tid, status),
+                    args=(*args, action, tid, status, decision),
                 )
 
 
@@ -229,7 +263,7 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
     tid = ticket["id"]
     if action == Action.ENCAMINHAR:
         options = tl.filter_options(store, user).departments
-        choices = [d for d in options if d != ticket["department_id"]]
+        choices = ticket_view.forward_targets(ticket, discount, options)
         st.selectbox(
             "Departamento",
             choices,
@@ -242,8 +276,13 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
         st.checkbox("Visível para o cliente", key=_key(action, "visible", tid))
     elif action == Action.RETORNO_SINAL:
         now = clock_now()
-        st.date_input(
-            "Data do retorno", value=now.date(), format="DD/MM/YYYY", key=_key(action, "day", tid)
+        st.date_input(  # any date reaches the use-case, which says what is wrong with it
+            "Data do retorno",
+            value=now.date(),
+            min_value=ANY_DATE_MIN,
+            max_value=ANY_DATE_MAX,
+            format="DD/MM/YYYY",
+            key=_key(action, "day", tid),
         )
         st.time_input(
             "Hora do retorno",
@@ -260,6 +299,12 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
             "Valor ajustado (opcional)", placeholder="ex.: 12,50", key=_key(action, "amount", tid)
         )
         st.text_input("Motivo do ajuste", key=_key(action, "reason", tid))
+        if asked := st.session_state.get(_key(action, "confirm_for", tid)):
+            _typed, amount, label = asked
+            st.checkbox(f"{label} ({fmt.brl(amount)})", key=_key(action, "confirm", tid))
+    elif action == Action.DESFAZER_APLICACAO:
+        st.caption("O desconto volta a aprovado e o atendimento é reaberto, em progresso.")
+        st.text_area("Motivo", key=_key(action, "reason", tid))
     elif action in (Action.REPROVAR, Action.CANCELAR):
         st.text_area("Motivo", key=_key(action, "reason", tid))
     elif action == Action.PENDENCIAR:
@@ -272,6 +317,14 @@ def _inputs(store: Store, user: User, action: Action, ticket: dict, discount: di
         st.date_input(
             "Vencimento da fatura",
             value=next_due_date(due_day, today) if due_day else today,
+            min_value=ANY_DATE_MIN,
+            max_value=ANY_DATE_MAX,
             format="DD/MM/YYYY",
             key=_key(action, "due", tid),
+        )
+        st.text_input(
+            "Número da fatura (opcional)",
+            placeholder="o número no sistema de cobrança",
+            max_chars=finance.INVOICE_NUMBER_MAX,
+            key=_key(action, "invoice", tid),
         )

@@ -13,12 +13,24 @@ from typing import Any
 
 from lib.store import Cursor, rows, scalar
 
-# Sort orders: the key expression and its direction. Tickets without a deadline (every subject
-# but DESCONTO EM FATURA) sort after all dated ones.
+# Sort orders: the key expression and its direction. By deadline, only the requests still open
+# (waiting for the signal, pending, approved but not applied) have a deadline to meet: they come
+# first, nearest first; closed requests (rejected, applied, cancelled) follow under the key
+# CLOSED, and the tickets without a request (every subject but DESCONTO EM FATURA) come last
+# under NO_DEADLINE; both in id order.
+OPEN_DECISIONS = ("aguardando_retorno", "pendente", "aprovado")
+_OPEN_SQL = "(" + ", ".join(f"'{d}'" for d in OPEN_DECISIONS) + ")"
+CLOSED = "DATE '9999-12-30'"
 NO_DEADLINE = "DATE '9999-12-31'"
+CLOSED_DATE = date(9999, 12, 30)
+NO_DEADLINE_DATE = date(9999, 12, 31)
 SORTS: dict[str, tuple[str, str]] = {
     "abertura": ("t.opened_at", "DESC"),
-    "prazo": (f"coalesce(dr.deadline, {NO_DEADLINE})", "ASC"),
+    "prazo": (
+        f"""CASE WHEN dr.decision IN {_OPEN_SQL} THEN dr.deadline
+                 WHEN dr.ticket_id IS NOT NULL THEN {CLOSED} ELSE {NO_DEADLINE} END""",
+        "ASC",
+    ),
 }
 
 # Only ticket columns in the keyset query: joining the lookups there makes DuckDB build hash
@@ -44,20 +56,45 @@ LEFT JOIN discount_request dr ON dr.ticket_id = t.id
 """
 
 
-# `search_name` is the name already lower-cased without accents (migration 010)
-_CUSTOMER_MATCH = """coalesce(search_name, lower(strip_accents(name)))
-        LIKE '%' || lower(strip_accents(?)) || '%'
-    OR (? <> '' AND length(?) >= 3 AND cpf_cnpj LIKE ? || '%')"""
+def normal_text(text: str | None) -> str:
+    """A search text as it is compared: trimmed, each run of white space one space."""
+    return " ".join((text or "").split())
+
+
+# `search_name` is the name already lower-cased without accents (migration 010). The text is
+# found with contains()/starts_with(), never LIKE, so `%` and `_` are plain characters. A text
+# holding a space is compared with the name's white space runs made one space; the name must
+# first hold the text's longest word (which it then does either way), so the regexp runs on
+# few names.
+_NAME = "coalesce(search_name, lower(strip_accents(name)))"
+_SPACED_NAME = f"regexp_replace({_NAME}, '[\\s\\pZ]+', ' ', 'g')"
+
+
+def _customer_match(text: str) -> tuple[str, list[Any]]:
+    """SQL condition on `customer` for a normalised search text, and its parameters."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    by_cpf = "(? <> '' AND length(?) >= 3 AND starts_with(cpf_cnpj, ?))"
+    if " " in text:
+        word = max(text.split(), key=len)
+        by_name = (
+            f"(contains({_NAME}, lower(strip_accents(?)))"
+            f" AND contains({_SPACED_NAME}, lower(strip_accents(?))))"
+        )
+        return f"({by_name} OR {by_cpf})", [word, text, digits, digits, digits]
+    return f"(contains({_NAME}, lower(strip_accents(?))) OR {by_cpf})", [
+        text,
+        digits,
+        digits,
+        digits,
+    ]
 
 
 def matching_customers(cur: Cursor, text: str, cap: int = 5_000) -> list[int] | None:
     """The customers a search text names (name, accents ignored, or CPF/CNPJ prefix); None when
     more than `cap` match (the queries then keep the subquery)."""
-    text = (text or "").strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
+    cond, params = _customer_match(normal_text(text))
     found = cur.execute(
-        f"SELECT id FROM customer WHERE {_CUSTOMER_MATCH} LIMIT ?",
-        [text, digits, digits, digits, cap + 1],
+        f"SELECT id FROM customer WHERE {cond} LIMIT ?", [*params, cap + 1]
     ).fetchall()
     return None if len(found) > cap else [r[0] for r in found]
 
@@ -66,9 +103,19 @@ def opa_tickets(cur: Cursor, text: str) -> list[int]:
     """The tickets whose OPA protocol is this text, in any case."""
     found = cur.execute(
         "SELECT ticket_id FROM discount_request WHERE upper(opa_protocol) = upper(?)",
-        [(text or "").strip()],
+        [normal_text(text)],
     ).fetchall()
     return [r[0] for r in found]
+
+
+def ticket_state(cur: Cursor, ticket_id: int) -> tuple[str, str | None] | None:
+    """A ticket's status and its discount decision (None without a request); None if unknown."""
+    found = cur.execute(
+        """SELECT t.status, dr.decision FROM ticket t
+           LEFT JOIN discount_request dr ON dr.ticket_id = t.id WHERE t.id = ?""",
+        [ticket_id],
+    ).fetchone()
+    return (found[0], found[1]) if found else None
 
 
 def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
@@ -76,7 +123,7 @@ def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
     return bool(
         criteria.reason is not None
         or criteria.decision is not None
-        or ((criteria.search or "").strip() and not resolved)
+        or (normal_text(criteria.search) and not resolved)
         or sort == "prazo"
     )
 
@@ -117,9 +164,8 @@ def where_clause(
     if end is not None:
         conds.append("t.opened_at < ?")
         params.append(end)
-    text = (criteria.search or "").strip()
+    text = normal_text(criteria.search)
     if text:
-        digits = "".join(ch for ch in text if ch.isdigit())
         # A protocol, an OPA protocol, a customer's name (accents ignored) or CPF/CNPJ.
         customers = getattr(criteria, "customer_ids", None)
         if customers is not None:  # resolved once by resolve_search(): no join needed
@@ -130,11 +176,12 @@ def where_clause(
             )
             params += [text, *opa, *customers]
         else:
+            match, match_params = _customer_match(text)
             conds.append(
                 f"""(t.protocol = ? OR upper(dr.opa_protocol) = upper(?)
-                    OR t.customer_id IN (SELECT id FROM customer WHERE {_CUSTOMER_MATCH}))"""
+                    OR t.customer_id IN (SELECT id FROM customer WHERE {match}))"""
             )
-            params += [text, text, text, digits, digits, digits]
+            params += [text, text, *match_params]
     return (" AND ".join(conds) or "TRUE"), params
 
 
@@ -147,16 +194,28 @@ def _from(criteria: Any, sort: str | None = None) -> str:
     return "FROM ticket t" + join
 
 
-# Sorting by deadline walks two segments in order: the tickets with a discount request (inner
-# join, by deadline), then those without one (by id, under the NO_DEADLINE key). A LEFT JOIN
-# of every ticket to sort them in one go measured ~3x slower on 1M tickets.
-_DATED = "FROM ticket t JOIN discount_request dr ON dr.ticket_id = t.id"
-_UNDATED = (
-    "FROM ticket t CROSS JOIN (SELECT NULL::INTEGER AS reason, NULL::VARCHAR AS decision,"
-    " NULL::VARCHAR AS opa_protocol) dr"
-    " WHERE NOT EXISTS (SELECT 1 FROM discount_request x WHERE x.ticket_id = t.id) AND"
-)
-NO_DEADLINE_DATE = date(9999, 12, 31)
+# Sorting by deadline walks three segments in order, each with its own key: the open requests
+# (inner join, by deadline), the closed ones (inner join, by id under the CLOSED key), then the
+# tickets without one (by id, under the NO_DEADLINE key). A LEFT JOIN of every ticket to sort
+# them in one go measured ~3x slower on 1M tickets.
+_JOINED = "FROM ticket t JOIN discount_request dr ON dr.ticket_id = t.id"
+_DEADLINE_SEGMENTS = [
+    ("dr.deadline", f"{_JOINED} WHERE dr.decision IN {_OPEN_SQL} AND"),
+    (CLOSED, f"{_JOINED} WHERE dr.decision NOT IN {_OPEN_SQL} AND"),
+    (
+        NO_DEADLINE,
+        "FROM ticket t CROSS JOIN (SELECT NULL::INTEGER AS reason, NULL::VARCHAR AS decision,"
+        " NULL::VARCHAR AS opa_protocol) dr"
+        " WHERE NOT EXISTS (SELECT 1 FROM discount_request x WHERE x.ticket_id = t.id) AND",
+    ),
+]
+
+
+def _deadline_segment(sort_value: Any) -> int:
+    """Which deadline segment a key's sort value belongs to."""
+    if sort_value == NO_DEADLINE_DATE:
+        return 2
+    return 1 if sort_value == CLOSED_DATE else 0
 
 
 def page(
@@ -180,13 +239,9 @@ def page(
     smaller = (direction == "DESC") != backwards
     order = "DESC" if smaller else "ASC"
     if sort == "prazo":
-        segments = [("dr.deadline", _DATED + " WHERE"), (f"{NO_DEADLINE}", _UNDATED)]
-        if backwards:
-            segments.reverse()
-        if bound is not None:  # start in the segment that holds the bound
-            in_undated = bound[0] == NO_DEADLINE_DATE
-            if in_undated != backwards:  # forwards from undated, or back from dated
-                segments = segments[1:]
+        # start in the segment that holds the bound and walk on in the direction of travel
+        first = _deadline_segment(bound[0]) if bound is not None else (2 if backwards else 0)
+        segments = _DEADLINE_SEGMENTS[first::-1] if backwards else _DEADLINE_SEGMENTS[first:]
     else:
         segments = [(key, _from(criteria, sort) + " WHERE")]
     found: list[dict] = []

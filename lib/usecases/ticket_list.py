@@ -24,6 +24,7 @@ from lib.domain import (
     STATUS_LABELS,
     TZ,
     Decision,
+    DomainError,
     Status,
 )
 from lib.domain import now as clock_now
@@ -35,6 +36,9 @@ PAGE_SIZE = 50
 AMBER_DAYS = 15
 SORT_LABELS = {"abertura": "Abertura (recentes)", "prazo": "Prazo (mais próximo)"}
 OPEN_DECISIONS = frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO})
+assert OPEN_DECISIONS == {Decision(d) for d in q.OPEN_DECISIONS}  # the deadline order's "open"
+# The days a period filter may name (the date widgets' range); a link outside it is ignored.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 # Query-string names (pt-BR, as staff will read them in a shared link).
 _QS = {
@@ -104,9 +108,10 @@ class Filters:
 
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat(single(name) or "")
+                value = date.fromisoformat(single(name) or "")
             except ValueError:
                 return None
+            return value if FIRST_DAY <= value <= LAST_DAY else None
 
         status = tuple(dict.fromkeys(s for s in many("status") if s in Status._value2member_map_))
         departments = tuple(dict.fromkeys(int(s) for s in many("depto") if s.isdigit()))
@@ -126,7 +131,7 @@ class Filters:
             decision=decision if decision in Decision._value2member_map_ else None,
             date_from=day("de"),
             date_to=day("ate"),
-            search=search.strip()[:100],
+            search=q.normal_text(search)[:100],
             sort=sort if sort in SORT_LABELS else "abertura",
         )
 
@@ -135,10 +140,27 @@ class Filters:
         start = datetime.combine(self.date_from, time(0), TZ) if self.date_from else None
         end = (
             datetime.combine(self.date_to + timedelta(days=1), time(0), TZ)
-            if self.date_to
+            if self.date_to and self.date_to < date.max
             else None
         )
         return start, end
+
+    def check(self) -> None:
+        """Refuse filters that cannot mean what the person wanted (nothing is queried then)."""
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise DomainError(
+                f"Período invertido: “Aberto até” ({fmt.day(self.date_to)}) é anterior a "
+                f"“Aberto de” ({fmt.day(self.date_from)}). Corrija uma das datas para buscar."
+            )
+
+    def active(self) -> list[str]:
+        """The names of the filters that differ from their defaults (the order is not one)."""
+        default = Filters()
+        return [
+            f.name
+            for f in fields(self)
+            if f.name != "sort" and getattr(self, f.name) != getattr(default, f.name)
+        ]
 
     def cell(self, status: str | None, department_id: int | None) -> Filters:
         """These filters narrowed to one cell of the count matrix (None: the whole row/column)."""
@@ -180,6 +202,7 @@ def list_page(
     """One page of the filtered list in the filters' sort order, by keyset: `after` is the last
     key of the page before, `before` the first key of the page after (going back)."""
     require(actor, Perm.READ_TICKETS)
+    filters.check()
     if after is not None and before is not None:
         raise ValueError("after and before are exclusive")
     period = filters.period()
@@ -229,6 +252,7 @@ class Matrix:
 
 def status_matrix(store: Store, actor: User, filters: Filters) -> Matrix:
     require(actor, Perm.READ_TICKETS)
+    filters.check()
     with store.read() as cur:
         return _matrix(cur, filters)
 
@@ -243,8 +267,10 @@ def browse(
     page_size: int = PAGE_SIZE,
 ) -> tuple[Page, Matrix]:
     """What the page shows on each rerun: one page and the counts, whose sum is the total (one
-    scan fewer than counting apart)."""
+    scan fewer than counting apart). Filters that cannot be met are refused (DomainError)
+    before anything is queried."""
     require(actor, Perm.READ_TICKETS)
+    filters.check()
     criteria: Any = filters
     if filters.search:  # name the matching customers once for both queries
         with store.read() as cur:
@@ -304,6 +330,91 @@ def filter_options(store: Store, actor: User) -> Options:
             subjects={s["id"]: s["name"] for s in cat.list_items(cur, "subject")},
             responsibles={0: "Sem responsável"} | {s["id"]: s["name"] for s in q.responsibles(cur)},
         )
+
+
+# --- the filters as the page names them ----------------------------------------------------------
+
+# The shortcuts Início offers into the list (label, filters).
+SHORTCUTS: list[tuple[str, Filters]] = [
+    ("Pedidos aguardando decisão, pelo prazo", Filters(decision="pendente", sort="prazo")),
+    ("Aprovados ainda não aplicados na fatura", Filters(decision="aprovado", sort="prazo")),
+    ("Aguardando o retorno do sinal", Filters(decision="aguardando_retorno")),
+    ("Atendimentos novos", Filters(status=("N",))),
+]
+
+
+def filter_labels(filters: Filters, options: Options) -> dict[str, str]:
+    """Each active filter (field name) as the page shows it, e.g. "Decisão: Aprovado". Names
+    come as people typed them: the caller shows them as plain text."""
+    f = filters
+    out: dict[str, str] = {}
+    for name in f.active():
+        if name == "search":
+            out[name] = f"Busca: “{f.search}”"
+        elif name == "status":
+            out[name] = "Status: " + ", ".join(STATUS_LABELS[Status(s)] for s in f.status)
+        elif name == "departments":
+            out[name] = "Departamento: " + ", ".join(
+                options.departments.get(d, f"#{d}") for d in f.departments
+            )
+        elif name == "subject" and f.subject is not None:
+            out[name] = "Assunto: " + options.subjects.get(f.subject, f"#{f.subject}")
+        elif name == "priority" and f.priority is not None:
+            out[name] = "Prioridade: " + PRIORITY_LABELS.get(f.priority, f.priority)
+        elif name == "responsible" and f.responsible is not None:
+            who = options.responsibles.get(f.responsible, f"#{f.responsible}")
+            out[name] = who if f.responsible == 0 else f"Responsável: {who}"
+        elif name == "reason" and f.reason is not None:
+            out[name] = f"Motivo: {f.reason} — {REASONS[f.reason].label}"
+        elif name == "decision" and f.decision is not None:
+            out[name] = "Decisão: " + DECISION_LABELS[Decision(f.decision)]
+        elif name == "date_from":
+            out[name] = f"Aberto de {fmt.day(f.date_from)}"
+        elif name == "date_to":
+            out[name] = f"Aberto até {fmt.day(f.date_to)}"
+    return out
+
+
+# --- the queue: which ticket the detail shows after a decision --------------------------------
+
+CLOSED_STATUSES = frozenset({Status.SOLUCIONADO, Status.CANCELADO})
+DECIDED = frozenset({Decision.APROVADO, Decision.REPROVADO, Decision.APLICADO, Decision.CANCELADO})
+
+State = tuple[str, str | None]  # (ticket status, discount decision or None)
+
+
+def ticket_state(store: Store, actor: User, ticket_id: int) -> State | None:
+    """A ticket's status and discount decision now (None when there is no such ticket)."""
+    require(actor, Perm.READ_TICKETS)
+    with store.read() as cur:
+        return q.ticket_state(cur, ticket_id)
+
+
+def moved_on(before: State, after: State | None) -> bool:
+    """Whether a ticket's work step ended between two states: its request was decided (approved,
+    rejected, applied, cancelled), or the ticket was solved or cancelled. Assuming it, recording
+    the signal's return, a message, a forward or undoing "aplicado" keep the person on it."""
+    if after is None:
+        return True
+    (status, decision), (new_status, new_decision) = before, after
+    if decision is not None and new_decision is not None and new_decision != decision:
+        return Decision(decision) in OPEN_DECISIONS and Decision(new_decision) in DECIDED
+    return Status(status) not in CLOSED_STATUSES and Status(new_status) in CLOSED_STATUSES
+
+
+def next_in_queue(shown: list[int], now: list[int], ticket_id: int) -> int | None:
+    """The ticket to open after `ticket_id` was dealt with, given the list's ids as shown then and
+    as they are now. Still listed: the row below it (None when it is the last: stay). It left
+    the list: the row that took its place, else the one now last (None: the list is empty)."""
+    if ticket_id in now:
+        below = now[now.index(ticket_id) + 1 :]
+        return below[0] if below else None
+    if ticket_id in shown:
+        listed = set(now)
+        after = shown[shown.index(ticket_id) + 1 :]
+        if (nxt := next((i for i in after if i in listed), None)) is not None:
+            return nxt
+    return now[-1] if now else None
 
 
 # --- what the table shows ---------------------------------------------------------------------

@@ -20,6 +20,8 @@ from lib.domain import (
     DECISION_LABELS,
     DECISION_TRANSITIONS,
     DISCOUNT_SUBJECT,
+    FINANCE_DEPARTMENT,
+    OPEN_DECISIONS,
     ORIGIN_LABELS,
     PENDING_INTERACTION_LABELS,
     PRIORITY_LABELS,
@@ -33,19 +35,28 @@ from lib.domain import (
 from lib.store import Store
 from lib.store import catalog as cat
 
+# In the order the detail panel shows them: the decisions a queue is worked through come
+# first, so they sit in view without scrolling; the rarer actions follow.
 SHOWN_ACTIONS = (
     Action.ASSUMIR,
-    Action.ENCAMINHAR,
-    Action.MENSAGEM,
     Action.RETORNO_SINAL,
     Action.APROVAR,
     Action.REPROVAR,
     Action.APLICAR,
-    Action.PENDENCIAR,
     Action.SOLUCIONAR,
+    Action.PENDENCIAR,
+    Action.MENSAGEM,
+    Action.ENCAMINHAR,
+    Action.DESFAZER_APLICACAO,
     Action.CANCELAR,
 )
-DISCOUNT_ONLY = {Action.RETORNO_SINAL, Action.APROVAR, Action.REPROVAR, Action.APLICAR}
+DISCOUNT_ONLY = {
+    Action.RETORNO_SINAL,
+    Action.APROVAR,
+    Action.REPROVAR,
+    Action.APLICAR,
+    Action.DESFAZER_APLICACAO,
+}
 # Discount tickets are solved by applying or rejecting the discount, never by hand.
 NOT_FOR_DISCOUNT = {Action.SOLUCIONAR}
 
@@ -68,7 +79,25 @@ def available_actions(user: User, ticket: dict, discount: dict | None) -> list[A
         if discount is not None and action in DECISION_TRANSITIONS:
             if Decision(discount["decision"]) not in DECISION_TRANSITIONS[action][0]:
                 continue
+        if action == Action.ENCAMINHAR and not may_forward(ticket, discount):
+            continue
         out.append(action)
+    return out
+
+
+def may_forward(ticket: dict, discount: dict | None) -> bool:
+    """A discount request with an open decision stays in FINANCEIRO: it may only be forwarded
+    back there (ticket_actions.forward refuses the rest)."""
+    if discount is None or discount["decision"] not in OPEN_DECISIONS:
+        return True
+    return ticket.get("department") != FINANCE_DEPARTMENT
+
+
+def forward_targets(ticket: dict, discount: dict | None, departments: dict[int, str]) -> list[int]:
+    """The departments (id -> name) this ticket may be forwarded to."""
+    out = [d for d in departments if d != ticket["department_id"]]
+    if discount is not None and discount["decision"] in OPEN_DECISIONS:
+        out = [d for d in out if departments[d] == FINANCE_DEPARTMENT]
     return out
 
 
@@ -127,26 +156,38 @@ def ticket_fields(ticket: dict) -> list[tuple[str, str]]:
 
 
 def history_rows(history: list[dict]) -> pd.DataFrame:
-    """The movements, newest first: who, when, from -> to, note."""
+    """The movements, newest first: who, when, the ticket status's from -> to (and the
+    department's), the discount decision's from -> to ("Decisão", only when some movement
+    changed it), and the note."""
 
     def label(code: str | None) -> str:
         return STATUS_LABELS[Status(code)] if code else "—"
+
+    def decision(code: str | None) -> str:
+        return DECISION_LABELS[Decision(code)] if code else "—"
 
     out = []
     for m in history:
         change = f"{label(m['from_status'])} → {label(m['to_status'])}"
         if m["to_department"]:
             change += f" ({m['from_department']} → {m['to_department']})"
+        decided = ""
+        if m.get("from_decision") or m.get("to_decision"):
+            decided = f"{decision(m['from_decision'])} → {decision(m['to_decision'])}"
         out.append(
             {
                 "Quando": fmt.day_time(m["created_at"]),
                 "Quem": m["staff"] or "—",
                 "Ação": ACTION_LABELS.get(m["kind"], m["kind"]),
                 "De → Para": change,
+                "Decisão": decided,
                 "Observação": m["note"],
             }
         )
-    return pd.DataFrame(out, columns=["Quando", "Quem", "Ação", "De → Para", "Observação"])
+    columns = ["Quando", "Quem", "Ação", "De → Para", "Decisão", "Observação"]
+    if not any(row["Decisão"] for row in out):  # tickets of other subjects have no decision
+        columns.remove("Decisão")
+    return pd.DataFrame(out, columns=columns)
 
 
 def discount_view(store: Store, discount: dict) -> dict[str, str]:
@@ -190,6 +231,7 @@ def discount_view(store: Store, discount: dict) -> dict[str, str]:
             else "—"
         ),
         "Fatura (vencimento)": fmt.day(discount["invoice_due_date"]) or "—",
+        "Fatura (número)": discount.get("invoice_number") or "—",
         "Aplicado por": (
             f"{discount['applied_by_name']} em {fmt.day_time(discount['applied_at'])}"
             if discount["applied_by_name"]
@@ -197,4 +239,5 @@ def discount_view(store: Store, discount: dict) -> dict[str, str]:
         ),
         "Protocolo OPA": discount["opa_protocol"],
         "Prazo (90 dias)": fmt.day(discount["deadline"]),
+        "Ressalvas ao registrar": discount.get("exception_note") or "—",  # migration 041
     }

@@ -13,7 +13,7 @@ from ui.ticket_list.filters import pick_cell
 
 
 def render(matrix: tl.Matrix) -> None:
-    with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.total, 0)}", True):
+    with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.total, 0)}"):
         if not matrix.departments:
             st.caption("Nenhum atendimento com estes filtros.")
         else:
