@@ -2,7 +2,9 @@
 
 No st.form: the preview must follow every change. Saving happens in the button's on_click
 callback (STYLE.md): it reads the widgets' state, saves through the use-case with the form's
-idempotency key, and clears the form (new widget keys) only after a successful save.
+idempotency key, and clears the form (new widget keys) only after a successful save. The saved
+request's protocol shows in the sticky side column, beside the button that was just clicked,
+until a new customer is picked.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ui.discount_request import fields as request_fields
 from ui.discount_request import state as request_state
 from ui.discount_request.preview import show_preview
 from ui.discount_request.result import show_result
-from ui.ticket_fields import TicketFields
+from ui.ticket_fields import TicketFields, date_guard
 
 K = forms.form_prefix(request_state.FORM)  # every widget of this form; forms.reset empties it
 
@@ -28,12 +30,14 @@ store = session.store()
 rules = settings.current(store, user)
 
 st.title("Desconto em fatura")
-show_result()
+date_guard()  # a year 9999 typed never reaches the script: stop the save in the browser
 
 form_col, preview_col = st.columns([3, 2], gap="large")
 with form_col:
     st.subheader("1. Cliente")
     choice = customer_picker(store, user, K)
+    if choice.customer_id is not None:
+        request_state.forget_result()  # the notice names the previous customer's protocol
     st.subheader("2. Motivo")
     request_fields.reason_block(K)
     st.subheader("3. Datas e horas")
@@ -61,7 +65,9 @@ st.html(  # keep the preview in sight while the attendant scrolls through the fo
     "{position:sticky;top:3.5rem;align-self:flex-start;z-index:2}</style>"
 )
 with preview_col, st.container(key="discount_side"):
-    show_preview(preview, form, rules)
+    show_result()
+    show_preview(preview, form, rules, request_state.touched(K))
+    request_fields.exceptions_block(K, preview, user)
     request_state.show_save_error()
     st.button(
         "Registrar pedido de desconto",

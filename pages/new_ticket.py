@@ -23,7 +23,7 @@ from ui.new_ticket.form import (
 )
 from ui.new_ticket.result import saved_panel
 from ui.new_ticket.state import FORM_NAME, LAST, preset_customer
-from ui.ticket_fields import TicketFields
+from ui.ticket_fields import TicketFields, date_guard
 
 # every widget key of the form starts with this; new after a save
 FORM = forms.form_prefix(FORM_NAME)
@@ -38,6 +38,7 @@ departments = department_options(store, user)
 # --- the page ---------------------------------------------------------------------------------
 
 st.title("Novo atendimento")
+date_guard()  # a year 9999 typed never reaches the script: stop the save in the browser
 if preset is not None:
     preset_header()
 forms.required_note(

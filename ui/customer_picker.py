@@ -1,7 +1,9 @@
 """Cliente, Login, Contrato and Origem do endereço: the block both ticket forms start with.
 
-The search commits while the attendant types (text_input live) and runs in SQL on the store;
-Login and Contrato come pre-selected when the customer has only one.
+The search commits while the attendant types (text_input live) and runs in SQL on the store.
+An exact key (PPPoE login, contract number, CPF/CNPJ, protocol) comes first and is picked at
+once, with the login and contract it names. Login and Contrato come pre-selected when the
+customer has only one, and each narrows the other: a login offers only its own contract.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def customer_picker(
         )
         found = lookups.search_customers(store, user, query or "")
         labels = {c["id"]: _customer_label(c) for c in found}
+        _pick_exact(key, query or "", found)
         # keep the customer already chosen while the text changes
         chosen = st.session_state.get(f"{key}customer")
         if chosen is not None and chosen not in labels:
@@ -141,29 +144,44 @@ def customer_picker(
 
     logins = {lg["id"]: lg for lg in bundle.logins}
     contracts = {c["id"]: c for c in bundle.contracts}
+    state = st.session_state
+    login_key = f"{key}login_{customer_id}"
+    # a contract chosen before any login narrows the logins to that contract's (its only one
+    # is picked); once a login is chosen, every login is offered again
+    login_options = list(logins)
+    first_contract = state.get(f"{key}contract_{customer_id}_None")
+    if state.get(login_key) is None and first_contract is not None:
+        login_options = [
+            i for i, lg in logins.items() if lg.get("contract_id") in (None, first_contract)
+        ]
+    # pre-select a single option (by state: a keyed selectbox keeps its value across reruns)
+    if len(login_options) == 1 and (login_key not in state or state[login_key] is None):
+        state[login_key] = login_options[0]
+        login_options = list(logins)
     left, right = st.columns(2)
     with left:
         login_id = st.selectbox(
             "Login",
-            list(logins),
-            index=0 if len(logins) == 1 else None,
+            login_options,
+            index=None,
             format_func=lambda i: _login_label(logins[i]),
-            key=f"{key}login_{customer_id}",
+            key=login_key,
             placeholder="Escolha o login" if logins else "Cliente sem login",
             required=login_required,
         )
-    default_contract = None
-    if len(contracts) == 1:
-        default_contract = 0
-    elif login_id is not None and logins[login_id].get("contract_id") in contracts:
-        default_contract = list(contracts).index(logins[login_id]["contract_id"])
+    # a login tied to a contract goes with that contract only (its fee is the discount's)
+    own = logins[login_id].get("contract_id") if login_id is not None else None
+    contract_options = [own] if own in contracts else list(contracts)
+    contract_key = f"{key}contract_{customer_id}_{login_id}"
+    if len(contract_options) == 1 and contract_key not in state:
+        state[contract_key] = contract_options[0]
     with right:
         contract_id = st.selectbox(
             "Contrato",
-            list(contracts),
-            index=default_contract,
+            contract_options,
+            index=None,
             format_func=lambda i: _contract_label(contracts[i]),
-            key=f"{key}contract_{customer_id}_{login_id}",
+            key=contract_key,
             placeholder="Escolha o contrato",
             required=login_required,
         )
@@ -221,6 +239,24 @@ def customer_picker(
     )
     choice.address = AddressChoice(origin, manual or "")
     return choice
+
+
+def _pick_exact(key: str, query: str, found: list[dict]) -> None:
+    """An exact key typed (PPPoE login, contract number, CPF/CNPJ, protocol) picks its customer,
+    and the login and contract it names, once per text typed: choosing another customer
+    afterwards is not undone."""
+    state = st.session_state
+    exact = [c for c in found if c.get("exact")]
+    if len(exact) != 1 or state.get(f"{key}q_exact") == query:
+        return
+    state[f"{key}q_exact"] = query
+    hit = exact[0]
+    customer_id, login_id, contract_id = hit["id"], hit.get("login_id"), hit.get("contract_id")
+    state[f"{key}customer"] = customer_id
+    if login_id is not None:
+        state[f"{key}login_{customer_id}"] = login_id
+    if contract_id is not None:
+        state[f"{key}contract_{customer_id}_{login_id}"] = contract_id
 
 
 def chosen_ids(key: str, preset_customer_id: int | None = None) -> CustomerChoice:

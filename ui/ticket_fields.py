@@ -7,7 +7,7 @@ two forms never drift apart.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -16,9 +16,60 @@ from lib.domain import BEST_TIME_LABELS, PENDING_INTERACTION_LABELS, PRIORITY_LA
 from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import lookups
-from lib.usecases.opening import TicketExtras
+from lib.usecases.opening import TicketExtras, reserved_date_problem
 from ui import forms
 from ui.text import plain
+
+# The date widgets take (almost) any date. Streamlit 1.67 keeps a typed date outside a
+# widget's min/max on screen, with its range error, but never sends it to the script, which
+# goes on with the old value: 01/01/1900 was saved as today, a past "Data reservada" as empty.
+# With the widest range every typed date arrives, and the use-cases refuse it in pt-BR. The
+# range ends in 9998: a range reaching year 9999 crashes the browser tab as soon as a year
+# 9999 is typed (seen in Chromium). So a year 9999 is the one date that still never arrives,
+# and date_guard() stops the save in the browser while the field shows it.
+ANY_DATE_MIN, ANY_DATE_MAX = date(1, 1, 1), date(9998, 12, 31)
+ANY_DATETIME_MIN, ANY_DATETIME_MAX = datetime(1, 1, 1), datetime(9998, 12, 31, 23, 59)
+
+# Runs in the browser (once per tab): a click on a form's save button while a date field
+# shows Streamlit's range error is stopped before Streamlit sees it, with a pt-BR notice.
+_DATE_GUARD = """<script data-date-guard>
+(() => {
+  if (window.__descontoDateGuard) return;
+  window.__descontoDateGuard = true;
+  const SAVE = ".st-key-discount_save button, .st-key-novo_save button";
+  const BAD = "[data-testid=stDateInputError], [data-testid=stDateTimeInputError]";
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (!(target instanceof Element) || !target.closest(SAVE)) return;
+    if (!document.querySelector(BAD)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    let note = document.getElementById("desconto-date-guard");
+    if (!note) {
+      note = document.createElement("div");
+      note.id = "desconto-date-guard";
+      note.setAttribute("role", "alert");
+      note.style.cssText = "position:fixed;right:1.5rem;bottom:1.5rem;max-width:26rem;" +
+        "z-index:1000;padding:0.9rem 1.1rem;border-radius:0.5rem;background:#fdecea;" +
+        "color:#7d1a1a;font:0.95rem/1.4 sans-serif;box-shadow:0 2px 10px rgba(0,0,0,.2)";
+      document.body.appendChild(note);
+    }
+    note.textContent = "Não foi salvo: uma data está fora do intervalo aceito e não foi " +
+      "registrada. Corrija ou limpe a data marcada com erro antes de salvar.";
+    clearTimeout(note.hideTimer);
+    note.hideTimer = setTimeout(() => note.remove(), 10000);
+  }, true);
+})();
+</script>"""
+
+
+def date_guard() -> None:
+    """Stop a save while a date field shows a date it did not send (see ANY_DATE_MAX)."""
+    st.html(
+        "<style>[data-testid='stElementContainer']:has(script[data-date-guard])"
+        "{display:none}</style>" + _DATE_GUARD,
+        unsafe_allow_javascript=True,
+    )
 
 
 class TicketFields:
@@ -77,8 +128,12 @@ class TicketFields:
             value=None,
             format="DD/MM/YYYY",
             key=f"{self.key}reserved_date",
-            min_value=clock_now().date(),  # São Paulo's today, not the server's
+            min_value=ANY_DATE_MIN,
+            max_value=ANY_DATE_MAX,
         )
+        problem = reserved_date_problem(reserved, clock_now().date())  # São Paulo's today
+        if problem:
+            left.error(problem, icon=":material/event_busy:")
         best = right.selectbox(
             "Melhor horário reserva",
             list(BEST_TIME_LABELS),

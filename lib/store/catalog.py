@@ -11,6 +11,9 @@ from lib.store import Cursor, one, rows, scalar
 
 # --- customers, logins, contracts -------------------------------------------------------------
 
+# What a CPF/CNPJ, phone or protocol may be typed with besides its digits.
+_NUMBER_PUNCTUATION = frozenset(" .-/()")
+
 
 def search_key(text: str) -> str:
     """Lower-case, without accents: how `customer.search_name` holds a name."""
@@ -20,42 +23,64 @@ def search_key(text: str) -> str:
 
 def search_customers(cur: Cursor, text: str, limit: int = 20) -> list[dict]:
     """Customers matching a name (any case, with or without accents), CPF/CNPJ prefix, PPPoE
-    login, contract number or phone.
+    login, contract number, phone or ticket protocol.
 
-    Each branch runs only when the text can match it (a name needs a letter; a CPF, phone or
-    contract needs digits), and the contract number goes through the primary key."""
+    An exact match comes first, always: the PPPoE login, the contract number, the whole CPF/CNPJ
+    (typed with or without punctuation) or a ticket's protocol. Each such row says so
+    (`exact`) and carries the login and contract it names, when it names one. Partial matches
+    follow, by name. Each branch runs only when the text can match it: a name needs a letter;
+    CPF, phone, contract and protocol need a text of digits and punctuation only (the digits of
+    a login such as "daniel.borges331" are not a phone), and keys go through the primary key or
+    a unique column where there is one."""
     text = (text or "").strip()
     if not text:
         return []
-    digits = "".join(ch for ch in text if ch.isdigit())
     key = search_key(text)
+    digits = "".join(ch for ch in text if ch.isdigit())
     has_letters = any(ch.isalpha() for ch in key)
-    only_digits = text.isdigit()
-    like = f"%{key}%"
-    branches = ["SELECT customer_id AS id FROM login WHERE lower(username) LIKE $like"]
+    numeric = bool(digits) and all(ch.isdigit() or ch in _NUMBER_PUNCTUATION for ch in text)
+    # (customer id, rank, login id, contract id): rank 0 is an exact key, 1 a partial match;
+    # an exact key is also a partial match, so one scan of a table ranks both
+    branches = [
+        "SELECT customer_id AS id, CASE WHEN lower(username) = $key THEN 0 ELSE 1 END AS rank, "
+        "CASE WHEN lower(username) = $key THEN id END AS login_id, "
+        "CASE WHEN lower(username) = $key THEN contract_id END AS contract_id "
+        "FROM login WHERE contains(lower(username), $key)",
+    ]
     if has_letters:
         branches.append(
-            "SELECT id FROM customer "
-            "WHERE coalesce(search_name, lower(strip_accents(name))) LIKE $like"
+            "SELECT id, 1, NULL, NULL FROM customer "
+            "WHERE contains(coalesce(search_name, lower(strip_accents(name))), $key)"
         )
-    if digits:
-        branches.append(
-            "SELECT id FROM customer WHERE starts_with(cpf_cnpj, $digits) "
-            "OR contains(replace(phones, ' ', ''), $digits)"
-        )
-    if only_digits and len(digits) <= 9:
-        branches.append(
-            "SELECT customer_id AS id FROM contract WHERE id = CAST($digits AS INTEGER)"
-        )
-    params: dict[str, object] = {"like": like, "limit": limit}
-    if digits:
+    if numeric:
+        branches += [
+            "SELECT id, CASE WHEN cpf_cnpj = $digits THEN 0 ELSE 1 END, NULL, NULL "
+            "FROM customer WHERE starts_with(cpf_cnpj, $digits) "
+            "OR contains(replace(phones, ' ', ''), $digits)",
+            "SELECT customer_id, 0, login_id, contract_id FROM ticket "
+            "WHERE protocol = $digits AND customer_id IS NOT NULL",
+        ]
+        if len(digits) <= 9:
+            branches.append(
+                "SELECT customer_id, 0, NULL, id FROM contract WHERE id = CAST($digits AS INTEGER)"
+            )
+    # contains(), not LIKE: a "%" or "_" typed is a character, not a wildcard
+    params: dict[str, object] = {"key": key, "limit": limit}
+    if numeric:
         params["digits"] = digits
     return rows(
         cur,
-        f"""WITH hits AS ({" UNION ".join(branches)})
-           SELECT c.id, c.name, c.cpf_cnpj, c.phones, c.neighbourhood, c.city
-           FROM customer c JOIN hits h ON h.id = c.id
-           ORDER BY c.name, c.id LIMIT $limit""",
+        f"""WITH hits AS ({" UNION ALL ".join(branches)}),
+           best AS (
+               SELECT id, min(rank) AS rank, arg_min(login_id, rank) AS login_id,
+                      arg_min(contract_id, rank) AS contract_id
+               FROM hits GROUP BY id)
+           SELECT c.id, c.name, c.cpf_cnpj, c.phones, c.neighbourhood, c.city,
+                  b.rank = 0 AS exact,
+                  CASE WHEN b.rank = 0 THEN b.login_id END AS login_id,
+                  CASE WHEN b.rank = 0 THEN b.contract_id END AS contract_id
+           FROM customer c JOIN best b ON b.id = c.id
+           ORDER BY b.rank, c.name, c.id LIMIT $limit""",
         params,
     )
 

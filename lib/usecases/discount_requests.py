@@ -1,6 +1,10 @@
 """Discount requests before finance decides: the preview the form shows, opening the
 FINANCEIRO ticket with its request (idempotent by key), and recording the signal's return
-later, which computes the value.
+later, which computes the value and completes the ticket's procedure text.
+
+Exceptions are explicit: a request under the minimum or past the deadline is sent only with a
+confirmation and its reason, and one overlapping another discount of the contract only when a
+supervisor lets it, with the reason; both are kept on the request and in its first movement.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from lib import fmt
-from lib.auth import Perm, User, require
+from lib.auth import Perm, Role, User, require
 from lib.discount import (
     METHODS,
     CalculationError,
@@ -48,11 +52,12 @@ from lib.usecases.opening import (
     after_open,
     check_extras,
     check_links,
+    day,
     insert_new_ticket,
     opened_result,
     resolve_address,
 )
-from lib.usecases.transitions import Done, decide, load_ticket, move
+from lib.usecases.transitions import Done, check_expected, decide, load_ticket, move
 
 
 @dataclass
@@ -72,6 +77,28 @@ class DiscountRequestInput:
     method: str | None = None  # None: the settings' default
     address: AddressChoice = field(default_factory=AddressChoice)
     extras: TicketExtras = field(default_factory=TicketExtras)
+    # Why a request under the minimum or past the deadline goes to finance anyway (empty: it
+    # does not, and those findings block the save).
+    confirmation_reason: str = ""
+    # A supervisor's reason to let this request overlap another of the same contract.
+    overlap_override_reason: str = ""
+
+
+# Findings the opener may send on with a confirmation and a reason, as finance reads them.
+CONFIRMABLE = {
+    "abaixo_minimo": "interrupção abaixo do mínimo",
+    "prazo_vencido": "ocorrido fora do prazo de ressarcimento",
+}
+# Findings about the login or contract chosen, by the field check_links names first.
+_LINK_FIELDS = {"login_vinculo": "Login", "contrato_vinculo": "Contrato"}
+# How far back any date of a request may go: five years, the consumer's limit to claim damages
+# (CDC art. 27). An older date is a typo (01/01/1900), never a late request.
+OLDEST_YEARS = 5
+
+
+def may_override_overlap(actor: User | None) -> bool:
+    """Only a supervisor lets two discounts of one contract cover the same time."""
+    return actor is not None and actor.role == Role.SUPERVISOR
 
 
 @dataclass(frozen=True)
@@ -84,6 +111,12 @@ class Preview:
     deadline: date | None
     monthly_fee: Decimal | None
     method: str
+    overlaps: tuple[Overlap, ...] = ()
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Under the minimum or past the deadline: sent only with a confirmation and a reason."""
+        return any(f.code in CONFIRMABLE for f in self.findings)
 
     @property
     def errors(self) -> list[Finding]:
@@ -94,9 +127,125 @@ class Preview:
         return [f for f in self.findings if not f.blocking]
 
 
-def _preview(cur: Cursor, data: DiscountRequestInput, rules_: Rules, now: datetime) -> Preview:
+def oldest_date(today: date) -> date:
+    """The oldest date a request may name (OLDEST_YEARS before today)."""
+    try:
+        return today.replace(year=today.year - OLDEST_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - OLDEST_YEARS, day=28)
+
+
+def _local_day(value: date | datetime) -> date:
+    return value.astimezone(TZ).date() if isinstance(value, datetime) else value
+
+
+def _date_findings(data: DiscountRequestInput, today: date) -> list[Finding]:
+    """Dates the widgets accept but no request can hold: older than OLDEST_YEARS, or a Data
+    ocorrido in the future (the widgets take any date, so what is saved is what is shown)."""
+    out = []
+    oldest = oldest_date(today)
+    for code, label, value in (
+        ("ocorrido_antigo", "A data do ocorrido", data.occurred_on),
+        ("abertura_antiga", "A abertura do chamado", data.opened_at),
+        ("incidente_antigo", "O início do incidente", data.incident_started_at),
+        ("retorno_antigo", "O retorno do sinal", data.signal_returned_at),
+    ):
+        if value is not None and _local_day(value) < oldest:
+            out.append(
+                Finding(
+                    "erro",
+                    code,
+                    f"{label} ({day(_local_day(value))}) é de mais de {OLDEST_YEARS} anos "
+                    "atrás: confira a data.",
+                )
+            )
+    if data.occurred_on is not None and data.occurred_on > today:
+        out.append(
+            Finding(
+                "erro",
+                "ocorrido_futuro",
+                f"A data do ocorrido ({day(data.occurred_on)}) não pode estar no futuro.",
+            )
+        )
+    return out
+
+
+def _start_findings(data: DiscountRequestInput, start: datetime | None) -> list[Finding]:
+    """The incident's start against the opening: a later start is ignored (say so), an earlier
+    one starts the period, and then the Data ocorrido may not be after it."""
+    out: list[Finding] = []
+    incident, opened = data.incident_started_at, data.opened_at
+    if data.reason not in (3, 4, 5) or incident is None or opened is None:
+        return out
+    if incident > opened:
+        out.append(
+            Finding(
+                "aviso",
+                "incidente_depois",
+                f"O início do incidente ({fmt.day_time(incident)}) é depois da abertura do "
+                f"chamado ({fmt.day_time(opened)}): o período do desconto começa na abertura "
+                "do chamado, e o início do incidente não é usado.",
+            )
+        )
+    elif (
+        start is not None
+        and data.occurred_on is not None
+        and data.occurred_on > start.astimezone(TZ).date()
+    ):
+        out.append(
+            Finding(
+                "erro",
+                "ocorrido_depois_inicio",
+                f"A data do ocorrido ({fmt.day(data.occurred_on)}) é depois do início da "
+                f"interrupção ({fmt.day_time(start)}): use o dia em que a interrupção começou.",
+            )
+        )
+    return out
+
+
+def _settle_exceptions(
+    findings: list[Finding], data: DiscountRequestInput, actor: User | None
+) -> list[Finding]:
+    """Below the minimum, past the deadline and an overlap block the save, unless confirmed
+    with a reason (an overlap: by a supervisor); once confirmed they stay as warnings."""
+    reason = (data.confirmation_reason or "").strip()
+    override = (data.overlap_override_reason or "").strip()
+    out = []
+    for f in findings:
+        if f.code in CONFIRMABLE:
+            if reason:
+                f = Finding("aviso", f.code, f"{f.message} Enviado mesmo assim: {reason}")
+            else:
+                f = Finding(
+                    "erro",
+                    f.code,
+                    f"{f.message} Para enviar ao financeiro mesmo assim, confirme e escreva o "
+                    "motivo.",
+                )
+        elif f.code == "sobreposicao":
+            if override and may_override_overlap(actor):
+                f = Finding("aviso", f.code, f"{f.message} Liberada pelo supervisor: {override}")
+            elif override:
+                f = Finding(
+                    "erro", f.code, f"{f.message} Só um supervisor pode liberar a sobreposição."
+                )
+            else:
+                f = Finding(
+                    "erro",
+                    f.code,
+                    f"{f.message} Dois descontos do mesmo contrato não podem cobrir o mesmo "
+                    "período: ajuste os horários, ou um supervisor libera com o motivo.",
+                )
+        out.append(f)
+    return out
+
+
+def _preview(
+    cur: Cursor, data: DiscountRequestInput, rules_: Rules, now: datetime, actor: User | None
+) -> Preview:
     method = data.method or rules_.default_method
-    findings: list[Finding] = []
+    today = now.astimezone(TZ).date()
+    findings: list[Finding] = _date_findings(data, today)
     if data.customer_id is None:
         findings.append(Finding("erro", "cliente", "Escolha o cliente."))
     if data.contract_id is None:
@@ -110,7 +259,11 @@ def _preview(cur: Cursor, data: DiscountRequestInput, rules_: Rules, now: dateti
         try:
             contract = check_links(cur, data.customer_id, data.login_id, data.contract_id)
         except DomainError as exc:
-            findings.append(Finding("erro", "vinculo", str(exc)))
+            field_, _, message = str(exc).partition(": ")
+            code = {v: k for k, v in _LINK_FIELDS.items()}.get(field_)
+            findings.append(
+                Finding("erro", code, message) if code else Finding("erro", "vinculo", str(exc))
+            )
     fee = Decimal(contract["monthly_fee"]) if contract else None
     incident = data.incident_started_at if data.reason in (3, 4, 5) else None
     draft = Draft(
@@ -132,7 +285,12 @@ def _preview(cur: Cursor, data: DiscountRequestInput, rules_: Rules, now: dateti
             Overlap(o["ticket_id"], o["protocol"], o["start"], o["end"])
             for o in tk.overlapping_discounts(cur, contract["id"], start, end or now)
         ]
-    findings += validate_request(draft, rules_, now, calc)
+    findings += _start_findings(data, start)
+    checked = validate_request(draft, rules_, now, calc)
+    if "ocorrido_antigo" in {f.code for f in findings}:  # a typo, not a late request
+        checked = [f for f in checked if f.code != "prazo_vencido"]
+    findings += _settle_exceptions(checked, data, actor)
+    in_range = data.occurred_on is not None and oldest_date(today) <= data.occurred_on <= today
     return Preview(
         calc=calc,
         findings=findings,
@@ -142,10 +300,11 @@ def _preview(cur: Cursor, data: DiscountRequestInput, rules_: Rules, now: dateti
         if contract
         else None,
         deadline=compensation_deadline(data.occurred_on, rules_.deadline_days)
-        if data.occurred_on
+        if data.occurred_on and in_range
         else None,
         monthly_fee=fee,
         method=method,
+        overlaps=tuple(draft.overlaps),
     )
 
 
@@ -157,33 +316,86 @@ def preview_discount(
     require(actor, Perm.OPEN_DISCOUNT)
     now = now or clock_now()
     with store.read() as cur:
-        return _preview(cur, data, Rules.from_settings(cat.settings(cur)), now)
+        return _preview(cur, data, Rules.from_settings(cat.settings(cur)), now, actor)
+
+
+RETURN_LINE = "Hora do retorno do sinal da internet: "
+PERIOD_LINE = "Período para dar desconto: "
+
+
+def _return_lines(
+    start: datetime | None, end: datetime | None, calc: DiscountCalculation | None
+) -> tuple[str, str]:
+    """The procedure's "Hora do retorno" and "Período" lines, before or after the return."""
+    if end is None:
+        return (
+            RETURN_LINE + "sinal ainda não retornou",
+            PERIOD_LINE + "a calcular quando o sinal retornar",
+        )
+    period = f"{fmt.day_time(start)} a {fmt.day_time(end)}" + (
+        f" ({calc.duration_text}; {fmt.brl(calc.amount)})" if calc else ""
+    )
+    return RETURN_LINE + fmt.day_time(end), PERIOD_LINE + period
 
 
 def procedure_text(data: DiscountRequestInput, preview: Preview) -> str:
     """The six fields of the procedure, as the attendant used to type them into the ticket."""
     reason = REASONS[data.reason].label if data.reason in REASONS else ""
     opened = data.opened_at.astimezone(TZ) if data.opened_at else None
-    if preview.period_end is None:
-        returned = "sinal ainda não retornou"
-        period = "a calcular quando o sinal retornar"
-    else:
-        returned = fmt.day_time(preview.period_end)
-        calc = preview.calc
-        period = f"{fmt.day_time(preview.period_start)} a {fmt.day_time(preview.period_end)}" + (
-            f" ({calc.duration_text}; {fmt.brl(calc.amount)})" if calc else ""
-        )
+    returned, period = _return_lines(preview.period_start, preview.period_end, preview.calc)
     desc = reason + (f" — {data.description.strip()}" if data.description.strip() else "")
     return "\n".join(
         [
             f"Descrição: {desc}",
             f"Data ocorrido: {fmt.day(data.occurred_on)}",
             f"Hora da abertura do chamado: {fmt.day_time(opened)}",
-            f"Hora do retorno do sinal da internet: {returned}",
-            f"Período para dar desconto: {period}",
+            returned,
+            period,
             f"Protocolo OPA: {data.opa_protocol.strip()}",
         ]
     )
+
+
+def completed_procedure(message: str, lines: tuple[str, str]) -> tuple[str, list[str]]:
+    """The ticket's text with its "Hora do retorno" and "Período" lines replaced by `lines`;
+    also the lines it held before (for the history). A text without them is left as it is."""
+    out, before = [], []
+    for line in (message or "").split("\n"):
+        for new in lines:
+            prefix = new.split(": ", 1)[0] + ": "
+            if line.startswith(prefix) and line != new:
+                before.append(line)
+                line = new
+                break
+        out.append(line)
+    return "\n".join(out), before
+
+
+def exception_note(preview: Preview, data: DiscountRequestInput, actor: User) -> str:
+    """What the opener confirmed or a supervisor let through, with who and why (pt-BR); empty
+    when nothing was. Finance reads it on the request, and the first movement records it."""
+    parts = []
+    confirmed = [CONFIRMABLE[f.code] for f in preview.findings if f.code in CONFIRMABLE]
+    if confirmed:
+        parts.append(
+            f"Enviado com {' e '.join(confirmed)}, confirmado por {actor.name}: "
+            f"{data.confirmation_reason.strip()}"
+        )
+    if preview.overlaps:
+        others = ", ".join(f"#{o.ticket_id}" for o in preview.overlaps)
+        parts.append(
+            f"Sobreposição com o desconto {others} do mesmo contrato liberada por "
+            f"{actor.name} (supervisor): {data.overlap_override_reason.strip()}"
+        )
+    return ". ".join(parts) + ("." if parts else "")
+
+
+def opened_by_key(store: Store, actor: User, idempotency_key: str) -> Opened | None:
+    """The request this idempotency key already opened, if any."""
+    require(actor, Perm.OPEN_DISCOUNT)
+    with store.read() as cur:
+        existing = tk.ticket_id_by_key(cur, idempotency_key)
+        return opened_result(cur, existing, created=False) if existing is not None else None
 
 
 def open_discount_request(
@@ -207,16 +419,21 @@ def open_discount_request(
             rules_ = Rules.from_settings(cat.settings(cur))
             if data.method and data.method != rules_.default_method:
                 require(actor, Perm.CHOOSE_METHOD)
-            preview = _preview(cur, data, rules_, now)
+            preview = _preview(cur, data, rules_, now, actor)
             if preview.errors:
-                raise DomainError(" ".join(f.message for f in preview.errors))
+                raise DomainError(
+                    " ".join(
+                        (f"{_LINK_FIELDS[f.code]}: " if f.code in _LINK_FIELDS else "") + f.message
+                        for f in preview.errors
+                    )
+                )
             subject = cat.find_item(cur, "subject", DISCOUNT_SUBJECT)
             dept_id = cat.department_id(cur, FINANCE_DEPARTMENT)
             if subject is None or dept_id is None:
                 raise DomainError(
                     "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está cadastrado."
                 )
-            check_extras(cur, data.extras)
+            check_extras(cur, data.extras, now)
             address, lat, lon = resolve_address(
                 cur, data.address, data.customer_id, data.login_id, data.contract_id
             )
@@ -270,7 +487,31 @@ def open_discount_request(
                     "deadline": preview.deadline,
                 },
             )
-            after_open(cur, actor, now, ticket_id, data.extras)
+            note = exception_note(preview, data, actor)
+            if note:
+                tk.update_discount(
+                    cur,
+                    ticket_id,
+                    Decision.PENDENTE if calc else Decision.AGUARDANDO_RETORNO,
+                    {
+                        "confirmation_reason": data.confirmation_reason.strip()
+                        if preview.needs_confirmation
+                        else None,
+                        "overlap_override_reason": data.overlap_override_reason.strip()
+                        if preview.overlaps
+                        else None,
+                        "overlap_override_by": actor.id if preview.overlaps else None,
+                        "exception_note": note,
+                    },
+                )
+            after_open(
+                cur,
+                actor,
+                now,
+                ticket_id,
+                data.extras,
+                note="Atendimento aberto." + (f" {note}" if note else ""),
+            )
             return opened_result(cur, ticket_id, created=True)
     except StaleState:
         # A concurrent save of the same key conflicted with this one: return the winner.
@@ -287,8 +528,12 @@ def record_signal_return(
     ticket_id: int,
     returned_at: datetime,
     now: datetime | None = None,
+    *,
+    expected_status: str | None = None,
+    expected_decision: str | None = None,
 ) -> Done:
-    """For a request saved before the signal came back: record the time and compute the value."""
+    """For a request saved before the signal came back: record the time and compute the value.
+    Bound, like every ticket action, to the status and decision the screen showed."""
     require(actor, Action.RETORNO_SINAL)
     now = now or clock_now()
     if returned_at is None or returned_at.tzinfo is None:
@@ -297,6 +542,9 @@ def record_signal_return(
         raise DomainError("O retorno do sinal não pode estar no futuro.")
     with store.transaction() as cur:
         ticket, discount = load_ticket(cur, ticket_id)
+        check_expected(
+            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
+        )
         if discount is None:
             raise DomainError("Este atendimento não é um pedido de desconto.")
         rules_ = Rules.from_settings(cat.settings(cur))
@@ -315,7 +563,7 @@ def record_signal_return(
             )
         except CalculationError as exc:
             raise DomainError(str(exc)) from exc
-        decide(
+        decided = decide(
             cur,
             ticket,
             discount,
@@ -327,13 +575,25 @@ def record_signal_return(
                 "computed_amount": calc.amount,
             },
         )
+        # The ticket's procedure text said "sinal ainda não retornou": complete it, and keep
+        # in the movement what it said before, so the history stays true.
+        message, before = completed_procedure(
+            ticket["message"], _return_lines(start, returned_at, calc)
+        )
+        note = (
+            f"Retorno do sinal: {fmt.day_time(returned_at)} ({calc.duration_text}). {calc.formula}"
+        )
+        if before:
+            note += "\nTexto do atendimento completado; antes dizia: " + " / ".join(before)
         move(
             cur,
             actor,
             now,
             ticket,
             Action.RETORNO_SINAL,
-            f"Retorno do sinal: {fmt.day_time(returned_at)} ({calc.duration_text}). {calc.formula}",
+            note,
+            changes={"message": message} if before else None,
+            **decided,
         )
     return Done(
         ticket_id, f"Retorno do sinal registrado. Desconto calculado: {fmt.brl(calc.amount)}."

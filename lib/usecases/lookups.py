@@ -20,7 +20,8 @@ class CustomerBundle:
 
 
 def search_customers(store: Store, actor: User, text: str, limit: int = 20) -> list[dict]:
-    """By name, CPF/CNPJ, PPPoE login, contract number or phone."""
+    """By name, CPF/CNPJ, PPPoE login, contract number, phone or ticket protocol; an exact key
+    comes first and says so (`exact`, with the login and contract it names)."""
     require(actor, Perm.READ_TICKETS)
     if len((text or "").strip()) < 2:
         return []

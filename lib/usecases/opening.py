@@ -6,7 +6,7 @@ between customer, login and contract, the insert with its protocol and the first
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from lib.auth import Perm, User, require
@@ -102,7 +102,8 @@ def resolve_address(
 
 
 def check_links(cur: Cursor, customer_id, login_id, contract_id) -> dict | None:
-    """The login and contract must belong to the customer. Returns the contract."""
+    """The login and contract must belong to the customer, and a login tied to a contract
+    goes with that contract only (its fee is the one a discount uses). Returns the contract."""
     if customer_id is None:
         return None
     if cat.get_customer(cur, customer_id) is None:
@@ -116,6 +117,15 @@ def check_links(cur: Cursor, customer_id, login_id, contract_id) -> dict | None:
         login = cat.get_login(cur, login_id)
         if login is None or login["customer_id"] != customer_id:
             raise DomainError("Login: este login não é do cliente escolhido.")
+        if (
+            contract is not None
+            and login["contract_id"] is not None
+            and login["contract_id"] != contract["id"]
+        ):
+            raise DomainError(
+                f"Login: {login['username']} é do contrato {login['contract_id']}, não do "
+                f"contrato {contract['id']}; escolha o contrato do login."
+            )
     return contract
 
 
@@ -141,7 +151,14 @@ def insert_new_ticket(
     return tk.insert_ticket(cur, values)
 
 
-def after_open(cur: Cursor, actor: User, now: datetime, ticket_id: int, extras: TicketExtras):
+def after_open(
+    cur: Cursor,
+    actor: User,
+    now: datetime,
+    ticket_id: int,
+    extras: TicketExtras,
+    note: str = "Atendimento aberto.",
+):
     tk.insert_movement(
         cur,
         ticket_id=ticket_id,
@@ -150,7 +167,7 @@ def after_open(cur: Cursor, actor: User, now: datetime, ticket_id: int, extras: 
         kind=Action.ABRIR.value,
         from_status=None,
         to_status=Status.NOVO.value,
-        note="Atendimento aberto.",
+        note=note,
     )
     if extras.canned_response_id is not None:
         canned = cat.get_item(cur, "canned_response", extras.canned_response_id)
@@ -169,11 +186,39 @@ def after_open(cur: Cursor, actor: User, now: datetime, ticket_id: int, extras: 
         )
 
 
-def check_extras(cur: Cursor, extras: TicketExtras) -> None:
+def day(value: date) -> str:
+    """dd/mm/aaaa, the year always with four digits (fmt.day writes year 1 as 01/01/1): the
+    messages about implausible dates show them as the widget does."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+# How far ahead a visit may be booked ("Data reservada"): a year; later is a typo (30/11/9999).
+RESERVED_MAX_DAYS = 366
+
+
+def reserved_date_problem(reserved: date | None, today: date) -> str | None:
+    """Why this "Data reservada" cannot be saved (pt-BR), or None. The widget takes any date,
+    so a date in the past reaches here and is refused instead of being saved as empty."""
+    if reserved is None:
+        return None
+    if reserved < today:
+        return (
+            f"Data reservada: {day(reserved)} já passou; escolha hoje ou uma data futura, "
+            "ou deixe em branco."
+        )
+    if reserved > today + timedelta(days=RESERVED_MAX_DAYS):
+        return f"Data reservada: {day(reserved)} está a mais de um ano de hoje; confira a data."
+    return None
+
+
+def check_extras(cur: Cursor, extras: TicketExtras, now: datetime) -> None:
     """Optional fields must name active records: a list item switched off after the form was
-    drawn, or a switched-off responsible, is refused."""
+    drawn, or a switched-off responsible, is refused; so is a booked date in the past."""
     if extras.priority not in ("B", "M", "A", "C"):
         raise DomainError("Prioridade inválida.")
+    problem = reserved_date_problem(extras.reserved_date, now.astimezone(TZ).date())
+    if problem:
+        raise DomainError(problem)
     for table, item_id, label in (
         ("process", extras.process_id, "Processo"),
         ("complementary_status", extras.complementary_status_id, "Status complementar"),
@@ -229,7 +274,7 @@ def open_ticket(
         if data.customer_id is None and (data.login_id or data.contract_id):
             raise DomainError("Cliente: escolha o cliente do login e do contrato.")
         check_links(cur, data.customer_id, data.login_id, data.contract_id)
-        check_extras(cur, data.extras)
+        check_extras(cur, data.extras, now)
         address, lat, lon = resolve_address(
             cur, data.address, data.customer_id, data.login_id, data.contract_id
         )

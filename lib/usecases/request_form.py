@@ -8,8 +8,9 @@ this module only refuses earlier, with the same pt-BR findings the preview shows
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from lib import fmt
 from lib.auth import Perm, User, require
@@ -18,27 +19,39 @@ from lib.domain import REASONS, TZ, VISIT_FINDINGS, DomainError
 from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import discount_requests
-from lib.usecases.discount_requests import DiscountRequestInput, Preview
-from lib.usecases.opening import Opened
+from lib.usecases.discount_requests import DiscountRequestInput, Preview, oldest_date
+from lib.usecases.opening import Opened, day, reserved_date_problem
+
+# How far ahead a rescheduled visit may be: a year; later is a typo (30/11/9999).
+VISIT_MAX_DAYS = 366
 
 # The field each finding is about, as the form labels it (the procedure's own words).
 FIELD_LABELS: dict[str, str] = {  # in the form's order: findings are listed in it
     "cliente": "Cliente",
     "vinculo": "Cliente",
     "login": "Login",
+    "login_vinculo": "Login",
     "contrato": "Contrato",
+    "contrato_vinculo": "Contrato",
     "motivo": "Motivo",
     "visita_agendada": "Data agendada da visita",
     "visita_nova": "Nova data da visita",
     "visita_constatado": "O que a visita constatou",
     "visita_data": "Data da visita",
     "incidente_futuro": "Início do incidente",
+    "incidente_antigo": "Início do incidente",
+    "incidente_depois": "Início do incidente",
     "data_ocorrido": "Data ocorrido",
+    "ocorrido_antigo": "Data ocorrido",
+    "ocorrido_futuro": "Data ocorrido",
     "ocorrido_depois": "Data ocorrido",
+    "ocorrido_depois_inicio": "Data ocorrido",
     "prazo_vencido": "Data ocorrido",
     "abertura": "Hora da abertura do chamado",
+    "abertura_antiga": "Hora da abertura do chamado",
     "abertura_futura": "Hora da abertura do chamado",
     "retorno": "Hora do retorno do sinal da internet",
+    "retorno_antigo": "Hora do retorno do sinal da internet",
     "retorno_futuro": "Hora do retorno do sinal da internet",
     "retorno_antes": "Hora do retorno do sinal da internet",
     "abaixo_minimo": "Duração",
@@ -47,6 +60,7 @@ FIELD_LABELS: dict[str, str] = {  # in the form's order: findings are listed in 
     "opa_obrigatorio": "Protocolo OPA",
     "opa_formato": "Protocolo OPA",
     "metodo": "Método de cálculo",
+    "reservada": "Data reservada",
 }
 _ORDER = {code: i for i, code in enumerate(FIELD_LABELS)}
 
@@ -87,13 +101,27 @@ def form_findings(form: FormInput, now: datetime) -> list[Finding]:
             "retorno",
             "Informe a hora do retorno do sinal, ou marque “O sinal ainda não voltou”.",
         )
+    oldest, latest = oldest_date(today), today + timedelta(days=VISIT_MAX_DAYS)
+    problem = reserved_date_problem(data.extras.reserved_date, today)
+    if problem:
+        err("reservada", problem.split(": ", 1)[1])
     if data.reason == 1:
         booked = _as_date(details.get("booked_visit_date"))
         new = _as_date(details.get("new_visit_date"))
         if booked is None:
             err("visita_agendada", "Informe a data em que a visita estava agendada.")
+        elif booked > today:
+            err(
+                "visita_agendada",
+                f"{day(booked)} ainda não chegou: o técnico não compareceu numa data que já "
+                "passou.",
+            )
+        elif booked < oldest:
+            err("visita_agendada", f"{day(booked)} é de mais de 5 anos atrás: confira a data.")
         if new is None:
             err("visita_nova", "Informe a nova data da visita.")
+        elif new > latest:
+            err("visita_nova", f"{day(new)} está a mais de um ano de hoje: confira a data.")
         if booked and new and new <= booked:
             err("visita_nova", "A nova data da visita deve ser depois da data agendada.")
     elif data.reason == 2:
@@ -107,6 +135,8 @@ def form_findings(form: FormInput, now: datetime) -> list[Finding]:
             err("visita_data", "Informe a data da visita técnica.")
         elif visit > today:
             err("visita_data", "A data da visita não pode estar no futuro.")
+        elif visit < oldest:
+            err("visita_data", f"{day(visit)} é de mais de 5 anos atrás: confira a data.")
     return out
 
 
@@ -152,16 +182,21 @@ def submit(
 ) -> Opened:
     """Save the request through the foundation's use-case, after the form's own checks.
 
-    Raises DomainError (pt-BR, naming the fields) when anything blocks; nothing is written then.
+    A key that already opened a request returns that request, whatever the form holds now (a
+    resent save must not be refused because the first one now overlaps it). Otherwise raises
+    DomainError (pt-BR, "Não foi salvo. Corrija: …", naming the fields) when anything blocks;
+    nothing is written then.
     """
     require(actor, Perm.OPEN_DISCOUNT)
     now = now or clock_now()
-    errors = sorted(
-        (f for f in form_findings(form, now) if f.blocking),
-        key=lambda f: _ORDER.get(f.code, len(_ORDER)),
-    )
+    existing = discount_requests.opened_by_key(store, actor, idempotency_key)
+    if existing is not None:
+        return existing
+    errors = preview(store, actor, form, now).errors
     if errors:
-        raise DomainError(" ".join(f"{field_label(f)}: {f.message}" for f in errors))
+        raise DomainError(
+            "Não foi salvo. Corrija: " + " ".join(f"{field_label(f)}: {f.message}" for f in errors)
+        )
     data = form.data
     if form.signal_pending:
         data = replace(data, signal_returned_at=None)
@@ -172,9 +207,33 @@ def submit(
     return discount_requests.open_discount_request(store, actor, data, idempotency_key, now=now)
 
 
+# Forms of address and titles written before a name in the customer register: never a first
+# name ("Dr. João Souza" is greeted "Sr(a). João").
+_TITLE = re.compile(
+    r"\s*(?:dr|dra|drs|dras|doutor|doutora|sr|sra|srs|sras|srta|senhor|senhora|senhorita|dona"
+    r"|dom|prof|profa|professor|professora|eng|enga|me|mestre|pe|padre|pr|pra|pastor|pastora|rev"
+    r"|exmo|exma|ilmo|ilma|cel|cap|ten|sgt|gen|maj|des|dep|ver)(?:\(a\))?(?:\.ª|ª)?"
+    r"(?:\.|\s+|$)[\s,.]*",
+    re.IGNORECASE,
+)
+
+
+def first_name(customer_name: str) -> str:
+    """The name to greet: the first word after any titles (Dr., Dra., Sr., Sra., …, any case,
+    with or without the dot); "cliente" when no name is left."""
+    name = (customer_name or "").strip()
+    while (m := _TITLE.match(name)) and m.end() > 0:
+        name = name[m.end() :]
+    words = [w for w in name.replace(",", " ").split() if any(ch.isalpha() for ch in w)]
+    if not words:
+        return "cliente"
+    word = words[0]
+    return word.capitalize() if word.isupper() or word.islower() else word
+
+
 def customer_script(customer_name: str, protocol: str, due: date | None, waiting: bool) -> str:
     """What the attendant reads to the customer after saving (pt-BR)."""
-    first = (customer_name or "").split()[0] if (customer_name or "").split() else "cliente"
+    first = first_name(customer_name)
     text = (
         f"Sr(a). {first}, seu pedido de desconto foi registrado com o protocolo {protocol}. "
         "O setor financeiro vai analisar e o desconto, se aprovado, virá na fatura"

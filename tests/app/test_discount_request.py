@@ -246,7 +246,8 @@ def test_reason_details_are_required_then_saved(logged_in, app_env):
     }
     assert f"remarcada para {today + timedelta(days=1):%d/%m/%Y}" in t["message"]
 
-    at = fill(at, reason=2)
+    two_days_ago = clock_now() - timedelta(days=2)  # not overlapping the first (issue 11: refused)
+    at = fill(at, reason=2, opened=two_days_ago - timedelta(hours=6), returned=two_days_ago)
     assert "**O que a visita constatou:**" in blocking(at)
     assert "**Data da visita:**" in blocking(at)
     at.selectbox(key=k(at, "r2_found")).set_value("nap_cto")
@@ -281,7 +282,9 @@ def _other_request(w, opened: datetime, returned: datetime) -> int:
     return discount_requests.open_discount_request(w.store, w.atendente, data, "other").ticket_id
 
 
-@pytest.mark.parametrize("case", ["below-10-min", "overlap", "above-one-fee", "over-90-days"])
+# below-10-min, overlap and over-90-days now block until confirmed (issue 11): see
+# tests/app/test_request_trust.py
+@pytest.mark.parametrize("case", ["above-one-fee"])
 def test_each_warning_shows_and_does_not_block(logged_in, app_env, case):
     now = clock_now().replace(second=0, microsecond=0)
     opened, returned = base_times()

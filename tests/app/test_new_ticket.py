@@ -157,19 +157,19 @@ def test_the_discount_subject_is_not_offered(form, app_env):
 
 
 @pytest.mark.parametrize(
-    ("origin", "expected"),
-    [
-        ("C", ("Av. Brasil, 500 - Taquaral", "", "")),  # the customer has no lat/long
-        ("L", ("Av. Brasil, 500 - Taquaral", "-22.870000", "-47.050000")),
-        ("CC", ("Rua B, 20 - Taquaral", "", "")),  # second contract: no lat/long
+    ("origin", "pair", "expected"),
+    [  # pair: which of João's logins, with its own contract (issue 11: never another's)
+        ("C", 0, ("Av. Brasil, 500 - Taquaral", "", "")),  # the customer has no lat/long
+        ("L", 0, ("Av. Brasil, 500 - Taquaral", "-22.870000", "-47.050000")),
+        ("CC", 1, ("Rua B, 20 - Taquaral", "", "")),  # second contract: no lat/long
     ],
 )
-def test_address_origins_fill_address_and_coordinates(form, app_env, origin, expected):
+def test_address_origins_fill_address_and_coordinates(form, app_env, origin, pair, expected):
     at = pick_customer(form(), "João")
     w = app_env
-    at.selectbox(key=k(at, f"login_{w.joao}")).set_value(w.joao_logins[0]).run()
-    at.selectbox(key=k(at, f"contract_{w.joao}_{w.joao_logins[0]}")).set_value(
-        w.joao_contracts[1]
+    at.selectbox(key=k(at, f"login_{w.joao}")).set_value(w.joao_logins[pair]).run()
+    at.selectbox(key=k(at, f"contract_{w.joao}_{w.joao_logins[pair]}")).set_value(
+        w.joao_contracts[pair]
     ).run()
     at.radio(key=k(at, "origin")).set_value(origin).run()
     assert not at.exception, at.exception

@@ -18,8 +18,10 @@ def _units(calc: DiscountCalculation) -> str:
     return f"{units} {method.unit_singular if calc.counted_units == 1 else method.unit_plural}"
 
 
-def show_preview(preview: Preview, form: dr.FormInput, rules: Rules) -> None:
-    """The bordered "Prévia do desconto" box for the form as it stands."""
+def show_preview(preview: Preview, form: dr.FormInput, rules: Rules, touched: bool) -> None:
+    """The bordered "Prévia do desconto" box for the form as it stands. The list of what
+    blocks the save waits until someone has typed into the form: on an empty form it would
+    read as a failure (right after a save, above all)."""
     with st.container(border=True, key="discount_preview"):
         st.subheader("Prévia do desconto")
         calc = preview.calc
@@ -53,7 +55,7 @@ def show_preview(preview: Preview, form: dr.FormInput, rules: Rules) -> None:
             )
         if preview.deadline is not None:
             st.markdown(f"**Prazo de {rules.deadline_days} dias:** até {fmt.day(preview.deadline)}")
-        if preview.errors:
+        if preview.errors and touched:
             st.error(
                 "**Para salvar, corrija:**\n\n"
                 + "\n".join(

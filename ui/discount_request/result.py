@@ -1,6 +1,7 @@
-"""The notice a saved discount request leaves at the top of the page: ticket, protocol and the
-script to read to the customer. It lives in session_state under RESULT so it outlives the form's
-clear and is shown after the rerun."""
+"""The notice a saved discount request leaves in the page's sticky side column, where the
+attendant's eye is after clicking the button: ticket, protocol and the script to read to the
+customer. It lives in session_state under RESULT so it outlives the form's clear and is shown
+after the rerun, until it is closed or a new customer is picked."""
 
 from __future__ import annotations
 
@@ -19,13 +20,11 @@ def show_result() -> None:
             f"Pedido de desconto registrado: atendimento **#{res['ticket_id']}**, "
             "enviado ao FINANCEIRO." + (" Aguardando o retorno do sinal." if res["waiting"] else "")
         )
-        left, right = st.columns([1, 2])
-        with left:
-            st.markdown("**Protocolo**")
-            st.code(res["protocol"], language=None)
-        with right:
-            st.markdown("**Leia para o cliente**")
-            st.code(res["script"], language=None, wrap_lines=True)
+        # one under the other: the side column is narrow, and a cut protocol is a wrong one
+        st.markdown("**Protocolo**")
+        st.code(res["protocol"], language=None)
+        st.markdown("**Leia para o cliente**")
+        st.code(res["script"], language=None, wrap_lines=True)
         links = st.container(horizontal=True)
         with links:
             st.page_link(

@@ -1,9 +1,11 @@
 """The discount request form's state: its session_state keys, what its widgets hold as a
-`FormInput`, and the save button's on_click callback (validate, save, clear only on success)."""
+`FormInput`, whether anyone has typed into it yet, the callbacks of its widgets (the Data
+ocorrido follows the interruption's start) and the save button's on_click callback (validate,
+save, clear only on success)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import streamlit as st
@@ -24,6 +26,17 @@ from ui.text import plain
 
 FORM = "dr"  # forms.form_prefix(FORM) prefixes every widget key; forms.reset(FORM) empties it
 SAVE_ERROR = "discount_request_save_error"
+# Widgets that start empty: any value in one means someone has typed into the form.
+_TYPED = (
+    "q",
+    "customer",
+    "reason",
+    "returned_at",
+    "pending",
+    "opa",
+    "description",
+    "message",
+)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -31,6 +44,50 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=TZ, second=0, microsecond=0) if value.tzinfo is None else value
+
+
+def touch(key: str) -> None:
+    """on_change of a widget that starts filled in (the dates): the form has been typed into."""
+    st.session_state[f"{key}touched"] = True
+
+
+def touched(key: str) -> bool:
+    """Whether anyone has typed into the form: until then it shows no list of errors."""
+    ss = st.session_state
+    return bool(ss.get(f"{key}touched")) or any(
+        ss.get(f"{key}{name}") not in (None, "", False) for name in _TYPED
+    )
+
+
+def follow_start(key: str) -> None:
+    """on_change of the opening time, the incident's start and the reason: when the
+    interruption now starts on an earlier day than the Data ocorrido, the Data ocorrido
+    follows it (the deadline counts from the day it happened)."""
+    touch(key)
+    ss = st.session_state
+    day = _start_day(key)
+    before = ss.get(f"{key}start_day")
+    occurred = ss.get(f"{key}occurred_on")
+    if day is None or occurred is None or (before is not None and day >= before):
+        return
+    if day < occurred:
+        ss[f"{key}occurred_on"] = day
+    ss[f"{key}start_day"] = day
+
+
+def _start_day(key: str) -> date | None:
+    """The day the interruption starts, as the widgets hold it (naive São Paulo times)."""
+    ss = st.session_state
+    opened = ss.get(f"{key}opened_at")
+    incident = ss.get(f"{key}r35_start") if ss.get(f"{key}reason") in (3, 4, 5) else None
+    starts = [d for d in (opened, incident) if isinstance(d, datetime)]
+    return min(starts).date() if starts else None
+
+
+def forget_result() -> None:
+    """The last save's notice goes once a new customer is picked: its protocol is another
+    customer's."""
+    st.session_state.pop(RESULT, None)
 
 
 def _reason_details(key: str, reason: int | None) -> tuple[dict[str, Any], datetime | None]:
@@ -60,10 +117,13 @@ def form_from_state(
     """What the widgets hold now (read from session_state, so the save callback sees the last
     keystrokes too). The customer block and the extras are selectboxes: they rerun at once."""
     ss = st.session_state
+    ss[f"{key}start_day"] = _start_day(key)  # what follow_start compares a change with
     reason = ss.get(f"{key}reason")
     details, incident = _reason_details(key, reason)
     pending = bool(ss.get(f"{key}pending"))
     method = ss.get(f"{key}method") or rules.default_method
+    confirmed = bool(ss.get(f"{key}confirm"))
+    released = bool(ss.get(f"{key}overlap_ok"))
     data = DiscountRequestInput(
         customer_id=choice.customer_id,
         login_id=choice.login_id,
@@ -80,6 +140,8 @@ def form_from_state(
         method=None if method == rules.default_method else method,
         address=choice.address,
         extras=extras,
+        confirmation_reason=(ss.get(f"{key}confirm_reason") or "") if confirmed else "",
+        overlap_override_reason=(ss.get(f"{key}overlap_reason") or "") if released else "",
     )
     return dr.FormInput(data, signal_pending=pending)
 
@@ -95,13 +157,8 @@ def save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras,
     idem = forms.idempotency_key(key)
     try:
         now = clock_now()
-        preview = dr.preview(store, user, form, now)
-        if preview.errors:
-            raise DomainError(
-                "Não foi salvo. Corrija: "
-                + " ".join(f"{dr.field_label(f)}: {f.message}" for f in preview.errors)
-            )
         opened = dr.submit(store, user, form, idem, now)
+        due = dr.preview(store, user, form, now).invoice_due_date  # for the script
     except DomainError as exc:
         ss[SAVE_ERROR] = str(exc)
         return
@@ -109,9 +166,7 @@ def save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras,
     ss[RESULT] = {
         "ticket_id": opened.ticket_id,
         "protocol": opened.protocol,
-        "script": dr.customer_script(
-            name, opened.protocol, preview.invoice_due_date, form.signal_pending
-        ),
+        "script": dr.customer_script(name, opened.protocol, due, form.signal_pending),
         "waiting": form.signal_pending,
     }
     ss.pop(SAVE_ERROR, None)
