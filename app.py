@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui import forms, navigation, session
+from ui import navigation, pt_br, session
 from ui.text import plain
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
-forms.pt_br_required_mark()
+pt_br.install()
 
 user = session.current_user()
 if user is not None:
@@ -16,4 +16,4 @@ if user is not None:
             session.sign_out()
             st.rerun()
 
-st.navigation(navigation.pages_for(user)).run()
+st.navigation(navigation.pages_for(user, navigation.requested_path())).run()

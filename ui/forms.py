@@ -46,20 +46,6 @@ def reset(name: str) -> None:
     st.session_state[f"{name}__generation"] = st.session_state.get(f"{name}__generation", 0) + 1
 
 
-# Streamlit 1.67 writes its required mark in English, "(required)", with no way to translate it;
-# the mark keeps its place and style, only its words change.
-_REQUIRED_MARK_PT_BR = (
-    "<style>[data-testid='stWidgetLabelRequired']{font-size:0}"
-    "[data-testid='stWidgetLabelRequired']::after{content:'(obrigatório)';font-size:0.75rem}"
-    "</style>"
-)
-
-
-def pt_br_required_mark() -> None:
-    """Show Streamlit's required mark in pt-BR on every page (app.py calls it each run)."""
-    st.html(_REQUIRED_MARK_PT_BR)
-
-
 def required_note(text: str = "Campos marcados são obrigatórios.") -> None:
     """The one line that says marked fields are required."""
     st.caption(text)

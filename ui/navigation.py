@@ -4,11 +4,18 @@ Every page has a pt-BR `url_path` that differs from its file name. Besides givin
 addresses (/desconto, /atendimentos), this keeps AppTest honest: with a `pages/` folder, AppTest
 1.67 resolves a rerun whose page hash matches a file's own name straight to that file and skips
 app.py (and with it the login check and the navigation).
+
+Streamlit serves the default page at the bare address and reaches it by no name: its `url_path`
+only reserves a name, which then answers "Page not found" (in English, with a jump to the start
+page). So the default page gets an internal name (`…-padrao`) and its public one (/inicio,
+/entrar) is a hidden alias. Every other address no page has (or one the role may not open) is
+given to a hidden pt-BR "Página não encontrada" page (pages/not_found.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
@@ -30,9 +37,13 @@ class PageSpec:
             self.path,
             title=self.title,
             icon=self.icon,
-            url_path=self.url_path,
+            url_path=f"{self.url_path}-padrao" if self.default else self.url_path,
             default=self.default,
         )
+
+    def alias(self, url_path: str) -> st.Page:
+        """This page under another address, hidden from the menu."""
+        return st.Page(self.path, title=self.title, url_path=url_path, visibility="hidden")
 
 
 # One line a page, in menu order (kept unformatted so parallel branches merge cleanly).
@@ -50,6 +61,8 @@ PAGES: list[PageSpec] = [
 # fmt: on
 
 LOGIN_PAGE = PageSpec("pages/login.py", "entrar", "Entrar", ":material/login:", "", "", True)
+NOT_FOUND_PATH = "pages/not_found.py"
+NOT_FOUND_TITLE = "Página não encontrada"
 
 
 def visible_pages(user: User | None) -> list[PageSpec]:
@@ -59,21 +72,53 @@ def visible_pages(user: User | None) -> list[PageSpec]:
     return [spec for spec in PAGES if can(user, spec.permission)]
 
 
-def pages_for(user: User | None) -> dict[str, list] | list:
-    specs = visible_pages(user)
+def requested_path() -> str:
+    """The page address the browser asked for ("nao-existe"; "" for the start page).
+
+    Streamlit's page addresses are one path segment after the server's base path. Once a run
+    has registered its pages, st.context.url may append the current page's address to the
+    browser's (".../nao-existe/nao-existe"), so only the first segment counts."""
+    path = unquote(urlsplit(st.context.url or "").path).strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :]
+    return path.strip("/").split("/")[0]
+
+
+def pages_for(user: User | None, requested: str = "") -> dict[str, list] | list:
+    """The pages for st.navigation. `requested` is the address asked for (requested_path());
+    every address gets a page, so Streamlit never answers with its English "Page not found"."""
+    start = start_page(user)
+    # Addresses the start page answers to besides the bare one: its own name and the login
+    # form's; before login, every page's too, so a bookmarked or shared link (with its query
+    # string) shows the login form and then opens that page right after login.
+    names = {start.url_path, LOGIN_PAGE.url_path}
     if user is None:
-        # Every page's address shows the login form until someone logs in, so a bookmarked or
-        # shared link (with its query string) opens that page right after login instead of
-        # Streamlit's English "page not found". These aliases are hidden from the menu.
-        aliases = [
-            st.Page(
-                LOGIN_PAGE.path, title=LOGIN_PAGE.title, url_path=spec.url_path, visibility="hidden"
-            )
-            for spec in PAGES
-            if not spec.default
-        ]
-        return [spec.page() for spec in specs] + aliases
+        names |= {spec.url_path for spec in PAGES}
+    hidden = [start.alias(name) for name in sorted(names)]
+    if requested and requested not in names | {spec.url_path for spec in visible_pages(user)}:
+        hidden.append(
+            st.Page(NOT_FOUND_PATH, title=NOT_FOUND_TITLE, url_path=requested, visibility="hidden")
+        )
+    if user is None:
+        return [start.page(), *hidden]
     sections: dict[str, list] = {}
-    for spec in specs:
+    for spec in visible_pages(user):
         sections.setdefault(spec.section, []).append(spec.page())
+    next(iter(sections.values())).extend(hidden)  # hidden: no menu entry, no section header
     return sections
+
+
+def start_page(user: User | None) -> PageSpec:
+    """The page the bare address opens: the login form before login, else the role's first."""
+    specs = visible_pages(user)
+    return next((spec for spec in specs if spec.default), specs[0])
+
+
+def not_found_text(user: User | None, requested: str) -> tuple[str, str]:
+    """The heading and the sentence the not-found page shows for the address `requested`
+    (which people type: show it as plain text)."""
+    spec = next((spec for spec in PAGES if spec.url_path == requested), None)
+    if user is not None and spec is not None:
+        return "Sem acesso", f"O perfil {user.role_label} não tem acesso à página {spec.title}."
+    return NOT_FOUND_TITLE, f"O endereço /{requested} não existe neste sistema."
