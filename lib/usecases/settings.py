@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from lib.auth import Perm, User, require
 from lib.discount import METHODS, Rules
 from lib.domain import DomainError
+from lib.patterns import check_pattern
 from lib.store import Store
 from lib.store import catalog as cat
 
@@ -41,12 +41,7 @@ def update(
         raise DomainError("Limite sem aprovação do supervisor: número inválido.") from exc
     if not multiple.is_finite() or multiple <= 0:
         raise DomainError("Limite sem aprovação do supervisor: use um número maior que zero.")
-    try:
-        re.compile(opa_pattern)
-    except re.error as exc:
-        raise DomainError(f"Formato do protocolo OPA: expressão regular inválida ({exc}).") from exc
-    if not opa_pattern.strip():
-        raise DomainError("Formato do protocolo OPA: informe a expressão regular.")
+    opa_pattern = check_pattern(opa_pattern)  # compiles, refuses catastrophic backtracking
     if not opa_hint.strip():
         raise DomainError("Explicação do formato OPA: escreva como o atendente deve digitar.")
     if default_method not in METHODS:
