@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lib.auth import Perm, Role, User, hash_password, require, user_from_row
 from lib.domain import DomainError, NotFound, PermissionDenied
 from lib.store import Store
@@ -9,6 +11,12 @@ from lib.store import catalog as cat
 from lib.store import staff as staff_store
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+# One @, no spaces, a dotted domain of letters, digits and hyphens: what a mail server accepts in
+# practice (the full RFC 5322 grammar allows much that no staff address has).
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}"
+)
 
 
 def _clean_username(username: str) -> str:
@@ -18,6 +26,19 @@ def _clean_username(username: str) -> str:
             "Usuário: use de 3 a 40 letras minúsculas, números, ponto, hífen ou sublinhado."
         )
     return username
+
+
+def clean_email(email: str | None) -> str | None:
+    """The e-mail, stripped (None when empty); a pt-BR DomainError when it is not an address."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    local = email.rsplit("@", 1)[0]
+    if len(email) > 254 or len(local) > 64 or not _EMAIL.fullmatch(email) or ".." in email:
+        raise DomainError(
+            f"E-mail: {email[:80]} não é um endereço válido (ex.: nome@provedor.com.br)."
+        )
+    return email
 
 
 def _role(role: str) -> Role:
@@ -51,6 +72,7 @@ def create_user(
     if not (name or "").strip():
         raise DomainError("Nome: informe o nome do usuário.")
     role_ = _role(role)
+    email = clean_email(email)
     password_hash = hash_password(password)
     with store.transaction() as cur:
         if staff_store.by_username(cur, username) is not None:
@@ -66,7 +88,7 @@ def create_user(
             role=role_.value,
             password_hash=password_hash,
             department_id=department_id,
-            email=(email or "").strip() or None,
+            email=email,
         )
 
 
