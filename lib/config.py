@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lib.clientaddr import Network, parse_networks
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "desconto.duckdb"
+DEFAULT_SESSION_HOURS = 12.0
 
 
 def db_path() -> str:
@@ -23,3 +26,19 @@ def demo_enabled() -> bool:
         "nao",
         "não",
     )
+
+
+def session_hours() -> float:
+    """DESCONTO_SESSION_HOURS: how long a login lasts across reloads and tabs (default 12)."""
+    raw = os.environ.get("DESCONTO_SESSION_HOURS", "").strip().replace(",", ".")
+    try:
+        hours = float(raw) if raw else DEFAULT_SESSION_HOURS
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+    return hours if 0 < hours <= 24 * 30 else DEFAULT_SESSION_HOURS
+
+
+def trusted_proxies() -> list[Network]:
+    """DESCONTO_TRUSTED_PROXIES: addresses or CIDR blocks of the reverse proxies whose
+    X-Forwarded-For header is believed (default none: the connection's own address counts)."""
+    return parse_networks(os.environ.get("DESCONTO_TRUSTED_PROXIES", ""))

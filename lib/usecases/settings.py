@@ -10,6 +10,16 @@ from lib.domain import DomainError
 from lib.patterns import check_pattern
 from lib.store import Store
 from lib.store import catalog as cat
+from lib.usecases import audit
+
+LABELS = {
+    "min_minutes": "Interrupção mínima (minutos)",
+    "deadline_days": "Prazo de ressarcimento (dias)",
+    "max_fee_multiple": "Limite sem aprovação do supervisor (mensalidades)",
+    "opa_pattern": "Formato do protocolo OPA",
+    "opa_hint": "Explicação do formato OPA",
+    "default_method": "Método de cálculo padrão",
+}
 
 
 def current(store: Store, actor: User) -> Rules:
@@ -55,6 +65,17 @@ def update(
         "default_method": default_method,
     }
     with store.transaction() as cur:
+        before = cat.settings(cur)
         for key, value in values.items():
-            cat.set_setting(cur, key, value)
+            if before.get(key) != value:
+                cat.set_setting(cur, key, value)
+                audit.record(
+                    cur,
+                    actor,
+                    "configuracao_alterada",
+                    "configurações do desconto",
+                    field=LABELS[key],
+                    old=before.get(key),
+                    new=value,
+                )
         return Rules.from_settings(cat.settings(cur))

@@ -48,7 +48,7 @@ def test_lockout_after_five_failures(app_env):
     assert "Muitas tentativas" in at.error[0].value
     assert "user_id" not in at.session_state
     with app_env.store.read() as cur:
-        assert len(staff_store.attempts(cur, "atendente")) == 6
+        assert len(staff_store.attempts(cur, staff_id=app_env.atendente.id)) == 6
 
 
 @pytest.mark.parametrize("role", ["atendente", "financeiro", "supervisor"])

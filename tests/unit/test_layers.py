@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"store", "pure"},
     "usecases": {"usecases", "store", "pure"},
     "demo": {"demo", "usecases", "store", "pure"},
-    "config": set(),
+    "config": {"pure"},
     "entry": {"entry", "config", "demo", "usecases", "store", "pure"},
     "ui": {"ui", "entry", "config", "usecases", "store", "pure"},
     "pages": {"ui", "usecases", "store", "pure"},
