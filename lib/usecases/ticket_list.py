@@ -104,9 +104,10 @@ class Filters:
 
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat(single(name) or "")
+                found = date.fromisoformat(single(name) or "")
             except ValueError:
                 return None
+            return found if 1900 <= found.year <= 2999 else None  # 9999-12-31 + 1 day overflows
 
         status = tuple(dict.fromkeys(s for s in many("status") if s in Status._value2member_map_))
         departments = tuple(dict.fromkeys(int(s) for s in many("depto") if s.isdigit()))
