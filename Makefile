@@ -45,3 +45,4 @@ bench: $(VENV)/.installed-test
 	$(PY) -m bench.tickets_page
 	$(PY) -m bench.charts_page
 	$(PY) -m bench.customer_search
+	$(PY) -m bench.login_timing

@@ -1,19 +1,29 @@
-"""Router: page config, who is logged in, which pages that role sees."""
+"""Router: page config, who is logged in, which pages that role sees; every page runs inside the
+error guard (ui.errors)."""
 
 import streamlit as st
 
-from ui import forms, navigation, session
+from ui import errors, forms, navigation, session
 from ui.text import plain
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
 forms.pt_br_required_mark()
 
-user = session.current_user()
-if user is not None:
-    with st.sidebar:
-        st.markdown(f"**{plain(user.name)}**  \n{user.role_label} · `{user.username}`")
-        if st.button("Sair", icon=":material/logout:", key="logout"):
-            session.sign_out()
-            st.rerun()
+user, page = None, None
+with errors.page_guard("app"):
+    user = session.current_user()
+    if user is not None:
+        with st.sidebar:
+            st.markdown(f"**{plain(user.name)}**  \n{user.role_label} · `{user.username}`")
+            if st.button("Sair", icon=":material/logout:", key="logout"):
+                session.sign_out()
+                st.rerun()
+    page = st.navigation(navigation.pages_for(user))
 
-st.navigation(navigation.pages_for(user)).run()
+try:
+    if page is not None:
+        with errors.page_guard(page.url_path or "inicio"):
+            page.run()
+finally:  # also after st.stop(): the browser's login cookie follows the session (ui.cookies)
+    with errors.page_guard("cookie"):
+        session.sync_cookie(user)

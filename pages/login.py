@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from lib.auth import LoginRefused
+from lib.auth import MAX_PASSWORD_INPUT, MAX_USERNAME_INPUT, LoginRefused
 from lib.domain import PermissionDenied, now
 from lib.usecases.signin import login
 from lib.usecases.users import has_users, user_for_sso
-from ui import session
+from ui import errors, session
+from ui.text import plain
 
 store = session.store()
 st.title("Desconto em Fatura")
@@ -23,6 +24,7 @@ if not has_users(store):
     st.stop()
 
 
+@errors.callback_guard
 def _submit() -> None:
     try:
         user = login(
@@ -30,6 +32,7 @@ def _submit() -> None:
             st.session_state.get("login_user", ""),
             st.session_state.get("login_password", ""),
             now(),
+            session.client_address(),
         )
     except LoginRefused as exc:
         st.session_state["login_error"] = str(exc)
@@ -42,9 +45,15 @@ def _submit() -> None:
 left, _ = st.columns([1, 2])
 with left:
     with st.form("login"):
-        st.text_input("Usuário", key="login_user", autocomplete="username")
         st.text_input(
-            "Senha", type="password", key="login_password", autocomplete="current-password"
+            "Usuário", key="login_user", autocomplete="username", max_chars=MAX_USERNAME_INPUT
+        )
+        st.text_input(
+            "Senha",
+            type="password",
+            key="login_password",
+            autocomplete="current-password",
+            max_chars=MAX_PASSWORD_INPUT,
         )
         st.form_submit_button("Entrar", type="primary", on_click=_submit, width="stretch")
     if error := st.session_state.get("login_error"):
@@ -66,7 +75,7 @@ if _sso_configured():
                 session.sign_in(user_for_sso(store, st.user.get("email")))
                 st.rerun()
             except PermissionDenied as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))  # names the e-mail the provider sent
                 st.button("Sair da conta do provedor", on_click=st.logout)
         else:
             st.button(
