@@ -59,7 +59,7 @@ with changes_tab:
     )
     entries = audit.entries(store, user, filters)
     st.caption(
-        f"{fmt.number(len(entries), 0)} alterações"
+        f"{fmt.number(len(entries), 0)} {'alteração' if len(entries) == 1 else 'alterações'}"
         + (" (as 500 mais recentes; restrinja os filtros)" if len(entries) == 500 else "")
     )
     st.dataframe(

@@ -27,7 +27,7 @@ st.dataframe(
             "Departamento": [r["department"] or "" for r in rows],
             "Ativo": [bool(r["active"]) for r in rows],
             "Pode entrar": [bool(r["can_login"]) for r in rows],
-            "Entrada bloqueada até": [
+            "Bloqueado até": [
                 fmt.day_time(locked[r["id"]]) if r["id"] in locked else "" for r in rows
             ],
         }

@@ -63,14 +63,12 @@ def test_users_page_shows_the_lock_and_unlocks(logged_in, app_env):
     at = logged_in("supervisor")
     at.switch_page("pages/users.py").run()
     listed = at.dataframe[0].value.set_index("Usuário")
-    assert listed.loc["atendente", "Entrada bloqueada até"] != ""
-    assert listed.loc["financeiro", "Entrada bloqueada até"] == ""
+    assert listed.loc["atendente", "Bloqueado até"] != ""
+    assert listed.loc["financeiro", "Bloqueado até"] == ""
     at.selectbox(key="eu_user").select(app_env.atendente.id).run()
     at.button(key="eu_unlock_btn").click().run()
     assert at.success[0].value == "Usuário atendente desbloqueado."
-    assert (
-        at.dataframe[0].value.set_index("Usuário").loc["atendente", "Entrada bloqueada até"] == ""
-    )
+    assert at.dataframe[0].value.set_index("Usuário").loc["atendente", "Bloqueado até"] == ""
     assert auth_login(app_env.store, "atendente", PASSWORD, now()).id == app_env.atendente.id
 
 
