@@ -61,11 +61,13 @@ def current_user() -> User | None:
 
 def sync_cookie(user: User | None) -> None:
     """Keep the browser's cookie in step with the session: the token while logged in, nothing
-    after "Sair" (each a small script, only when the browser's cookie differs)."""
+    after "Sair" in this tab (each a small script, only when needed). A tab logged out because
+    its token was revoked elsewhere leaves the cookie alone: the browser may hold a newer token
+    by then, and a revoked one logs nobody in."""
     token = st.session_state.get(TOKEN_KEY)
     if user is not None and token and cookies.sent() != token:
         cookies.write(token, int(config.session_hours() * 3600))
-    elif user is None and (cookies.sent() or st.session_state.get(_FORGET)):
+    elif user is None and st.session_state.get(_FORGET):
         cookies.clear()
 
 
