@@ -6,7 +6,7 @@ from lib.auth import Perm
 from lib.discount import METHODS
 from lib.domain import DomainError
 from lib.usecases import settings
-from ui import session
+from ui import errors, session
 from ui.text import plain
 
 user = session.require(Perm.MANAGE_SETTINGS)
@@ -37,7 +37,7 @@ def _save() -> None:
             default_method=s["cfg_method"],
         )
     except DomainError as exc:
-        st.session_state["settings_flash"] = ("erro", str(exc))
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
     else:
         st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
 

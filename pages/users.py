@@ -7,7 +7,7 @@ from lib import fmt
 from lib.auth import ROLE_LABELS, Perm, Role
 from lib.domain import DomainError
 from lib.usecases import lookups, users
-from ui import forms, session
+from ui import errors, forms, session
 from ui.text import plain
 
 user = session.require(Perm.MANAGE_USERS)
@@ -64,7 +64,7 @@ with new_tab:
                 email=s["nu_email"] or None,
             )
         except DomainError as exc:
-            _flash("erro", str(exc))
+            _flash("erro", errors.refusal(exc))
             return
         _flash("ok", f"Usuário {s['nu_username'].strip().lower()} criado.")
         for k in ("nu_username", "nu_name", "nu_email", "nu_password", "nu_password2"):
@@ -122,7 +122,7 @@ with edit_tab:
                 users.change_role(store, user, chosen, st.session_state["eu_role"])
                 _flash("ok", f"Perfil de {target['username']} alterado.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         def _password() -> None:
             try:
@@ -130,7 +130,7 @@ with edit_tab:
                 _flash("ok", f"Senha de {target['username']} redefinida.")
                 st.session_state["eu_password"] = ""
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         def _toggle() -> None:
             try:
@@ -138,7 +138,7 @@ with edit_tab:
                 state = "reativado" if not target["active"] else "desativado"
                 _flash("ok", f"Usuário {target['username']} {state}.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         c1, c2, c3 = st.columns(3)
         with c1:

@@ -11,7 +11,7 @@ from lib.auth import User
 from lib.domain import PRIORITY_LABELS, DomainError
 from lib.store import Store
 from lib.usecases import catalogs
-from ui import forms
+from ui import errors, forms
 
 
 def flash_key(table: str) -> str:
@@ -113,7 +113,7 @@ def create(store: Store, user: User, table: str) -> None:
     try:
         catalogs.create(store, user, table, item_values(table, prefix))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     name = st.session_state.get(f"{prefix}{catalogs.LISTS[table].key}", "").strip()
     forms.reset(new_form_name(table))
@@ -125,7 +125,7 @@ def edit(store: Store, user: User, table: str, item_id: int) -> None:
     try:
         catalogs.edit(store, user, table, item_id, item_values(table, edit_prefix(table, item_id)))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", "Alterações salvas.")
 
@@ -135,6 +135,6 @@ def toggle(store: Store, user: User, table: str, item_id: int, active: bool) -> 
     try:
         message = catalogs.set_active(store, user, table, item_id, active)
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", message)
