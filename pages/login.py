@@ -6,16 +6,19 @@ from lib.auth import LoginRefused
 from lib.domain import PermissionDenied, now
 from lib.usecases.signin import login
 from lib.usecases.users import has_users, user_for_sso
-from ui import session
+from ui import errors, first_setup, session
 
 store = session.store()
 st.title("Desconto em Fatura")
 st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
 
 if not has_users(store):
+    if session.process().needs_setup():
+        first_setup.form()
+        st.stop()
     st.warning(
-        "Nenhum usuário cadastrado ainda. No servidor, na pasta do projeto, crie o primeiro "
-        "supervisor com o comando abaixo e depois entre com ele:"
+        "Nenhum usuário cadastrado ainda. Com o servidor parado, na pasta do projeto, crie o "
+        "primeiro supervisor com o comando abaixo, inicie o servidor e entre com ele:"
     )
     st.code(
         '.venv/bin/python -m lib.admin create-supervisor --username SEU_USUARIO --name "Seu Nome"'
@@ -32,7 +35,7 @@ def _submit() -> None:
             now(),
         )
     except LoginRefused as exc:
-        st.session_state["login_error"] = str(exc)
+        st.session_state["login_error"] = errors.refusal(exc)
     else:
         st.session_state.pop("login_error", None)
         session.sign_in(user)
