@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import forms, navigation, session
+from ui import errors, forms, navigation, session, store_status
 from ui.text import plain
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
 forms.pt_br_required_mark()
+store_status.demo_mark()
 
 user = session.current_user()
 if user is not None:
@@ -16,4 +17,4 @@ if user is not None:
             session.sign_out()
             st.rerun()
 
-st.navigation(navigation.pages_for(user)).run()
+errors.run_page(st.navigation(navigation.pages_for(user)))
