@@ -17,7 +17,7 @@ from lib.domain import ADDRESS_ORIGIN_LABELS, DomainError
 from lib.store import Store
 from lib.usecases import lookups
 from lib.usecases.opening import AddressChoice
-from ui import errors, forms
+from ui import forms
 
 
 @dataclass
@@ -198,7 +198,7 @@ def customer_picker(
             )
         except DomainError as exc:
             address, lat, lon = None, None, None
-            st.caption(errors.refusal(exc))
+            st.caption(str(exc))  # a hint while the form is incomplete, not a refusal
         st.text_input(
             "Endereço",
             value=address or "",

@@ -127,7 +127,10 @@ def _inspect(p: Path) -> Kind:
     except duckdb.ConnectionException:
         # Already open in this process (a test holding the store, or a second open of the same
         # file): a read-only connection is refused there, and the open one is ours to read.
-        con = connect(p)
+        try:
+            con = connect(p)
+        except duckdb.Error as exc:
+            raise _open_error(p, exc) from exc
     except duckdb.Error as exc:
         raise _open_error(p, exc) from exc
     try:

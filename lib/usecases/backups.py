@@ -88,10 +88,11 @@ def take_backup(store: Store, actor: User | None, directory: Path, keep: int) ->
             _verify(tmp, counts)
             _fsync(tmp)
             os.replace(tmp, final)
-        except BaseException:
+        except (duckdb.Error, OSError) as exc:  # a full disk, a folder gone read-only...
+            raise DomainError(f"O backup falhou e nada foi guardado: {exc}") from exc
+        finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
-            raise
         backup = Backup(
             final, taken_at, final.stat().st_size, counts, time.perf_counter() - started
         )

@@ -188,3 +188,23 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback(logged_in, monkeypatch,
     (line,) = [ln for ln in log_lines if shown[1] in ln]
     assert "user=atendente" in line and "page=/Início" in line
     assert 'error="RuntimeError: disco cheio"' in line
+
+
+def test_a_failed_backup_is_a_refusal_with_its_id(logged_in, monkeypatch, log_lines):
+    import duckdb
+
+    from lib.store import snapshot
+
+    def full_disk(store, dest):
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(snapshot, "copy_store", full_disk)
+    at = logged_in("supervisor")
+    at.switch_page("pages/backups.py").run()
+    at.button[0].click().run()
+    assert not at.exception
+    shown = re.search(
+        r"^O backup falhou e nada foi guardado: .*\(ref\. (R-[0-9A-F]{8})\)$", at.error[0].value
+    )
+    assert shown, at.error[0].value
+    assert any(f"id={shown[1]} user=supervisor page=/backup " in ln for ln in log_lines)

@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from lib.domain import DomainError, PermissionDenied
@@ -190,3 +191,14 @@ def test_restore_of_a_backup_held_by_another_process_names_it(world, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_failed_copy_leaves_nothing_and_says_why(world, tmp_path, monkeypatch):
+    def full_disk(store, dest):
+        Path(dest).write_bytes(b"half")  # what a copy cut short leaves behind
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(snapshot, "copy_store", full_disk)
+    with pytest.raises(DomainError, match="O backup falhou e nada foi guardado: .*No space left"):
+        backups.take_backup(world.store, None, tmp_path / "bk", keep=5)
+    assert list((tmp_path / "bk").iterdir()) == []
