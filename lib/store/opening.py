@@ -91,6 +91,12 @@ def check_file(path: str | Path) -> Kind:
             f"A base {p} está somente leitura para o usuário do serviço: a aplicação precisa "
             "gravar nela. Dê permissão de escrita ao arquivo e à pasta dele."
         )
+    folder = p.absolute().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreUnavailable(
+            f"Sem permissão de escrita na pasta {folder} para o usuário do serviço: o DuckDB "
+            f"grava ali, ao lado da base, o arquivo {p.name}.wal. Dê permissão de escrita à pasta."
+        )
     try:
         with p.open("rb") as f:
             head = f.read(64)

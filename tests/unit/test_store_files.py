@@ -178,6 +178,17 @@ def test_a_file_without_read_permission_is_refused(shared_dir):
     assert check_file(path) == Kind.OURS  # still intact
 
 
+def test_a_store_in_a_folder_the_service_cannot_write_is_refused(shared_dir):
+    path = shared_dir / "desconto.duckdb"
+    Store(path).migrate()
+    path.chmod(0o666)  # the file itself is writable...
+    shared_dir.chmod(0o755)  # ...but its .wal could not be created beside it
+    before = digest(path)
+    message = as_service_user(lambda: refusal_of(path))
+    assert "Sem permissão de escrita na pasta" in message and "desconto.duckdb.wal" in message
+    assert digest(path) == before
+
+
 def test_a_folder_the_service_cannot_write_is_refused_for_a_new_store(shared_dir):
     shared_dir.chmod(0o755)
     path = shared_dir / "nova.duckdb"
