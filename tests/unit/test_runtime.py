@@ -72,9 +72,19 @@ def test_first_start_prints_a_one_time_code_and_writes_it_for_the_service_user_o
         rt.shutdown()
 
 
-def test_two_browsers_with_the_code_make_one_supervisor(env):
+def test_two_browsers_with_the_code_make_one_supervisor(env, monkeypatch):
+    from lib.usecases import first_start
+
     rt = runtime.start(str(env / "corrida.duckdb"))
     code = rt.setup_code
+    counted = first_start.staff_store.count_users
+
+    def slow_count(cur):  # both transactions would see nobody yet, were they not serialised
+        found = counted(cur)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(first_start.staff_store, "count_users", slow_count)
     results: list[object] = []
 
     def go(name: str) -> None:
