@@ -1,16 +1,17 @@
-"""Router: page config, who is logged in, which pages that role sees; every page runs inside the
-error guard (ui.errors)."""
+"""Router: page config, who is logged in, which pages that role sees; the router's own part and
+every page run inside the error guard (ui.errors)."""
 
 import streamlit as st
 
-from ui import errors, forms, navigation, session
+from ui import errors, forms, navigation, session, store_status
 from ui.text import plain
 
 st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
 forms.pt_br_required_mark()
 
 user, page = None, None
-with errors.page_guard("app"):
+with errors.guard():
+    store_status.demo_mark()  # a store that cannot be opened shows why here, and stops
     user = session.current_user()
     if user is not None:
         with st.sidebar:
@@ -22,8 +23,7 @@ with errors.page_guard("app"):
 
 try:
     if page is not None:
-        with errors.page_guard(page.url_path or "inicio"):
-            page.run()
+        errors.run_page(page)
 finally:  # also after st.stop(): the browser's login cookie follows the session (ui.cookies)
-    with errors.page_guard("cookie"):
+    with errors.guard():
         session.sync_cookie(user)

@@ -42,3 +42,41 @@ def trusted_proxies() -> list[Network]:
     """DESCONTO_TRUSTED_PROXIES: addresses or CIDR blocks of the reverse proxies whose
     X-Forwarded-For header is believed (default none: the connection's own address counts)."""
     return parse_networks(os.environ.get("DESCONTO_TRUSTED_PROXIES", ""))
+
+
+# --- operations (issue 13): backups and the first start ----------------------------------------
+
+
+def _number(name: str, default: float, *, minimum: float) -> float:
+    raw = os.environ.get(name, "").strip().replace(",", ".")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: informe um número (padrão {default:g}).") from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r}: o mínimo é {minimum:g}.")
+    return value
+
+
+def backup_dir() -> Path:
+    """DESCONTO_BACKUP_DIR: where backups go (default data/backups in the project)."""
+    return Path(os.environ.get("DESCONTO_BACKUP_DIR") or ROOT / "data" / "backups")
+
+
+def backup_every_min() -> float:
+    """DESCONTO_BACKUP_EVERY_MIN: minutes between automatic backups (default 60; 0 turns them
+    off; fractions are allowed, e.g. 0.1 for a backup every 6 seconds in tests)."""
+    return _number("DESCONTO_BACKUP_EVERY_MIN", 60, minimum=0)
+
+
+def backup_keep() -> int:
+    """DESCONTO_BACKUP_KEEP: how many backups to keep, newest first (default 48)."""
+    return int(_number("DESCONTO_BACKUP_KEEP", 48, minimum=1))
+
+
+def setup_code_file(db: str) -> Path:
+    """DESCONTO_SETUP_CODE_FILE: where the first start's one-time setup code is written, readable
+    only by the service user (default: beside the store, <store>.codigo-configuracao)."""
+    return Path(os.environ.get("DESCONTO_SETUP_CODE_FILE") or f"{db}.codigo-configuracao")

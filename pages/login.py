@@ -6,7 +6,7 @@ from lib.auth import MAX_PASSWORD_INPUT, MAX_USERNAME_INPUT, LoginRefused
 from lib.domain import PermissionDenied, now
 from lib.usecases.signin import login
 from lib.usecases.users import has_users, user_for_sso
-from ui import errors, session
+from ui import errors, first_setup, session
 from ui.text import plain
 
 store = session.store()
@@ -14,9 +14,12 @@ st.title("Desconto em Fatura")
 st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
 
 if not has_users(store):
+    if session.process().needs_setup():
+        first_setup.form()
+        st.stop()
     st.warning(
-        "Nenhum usuário cadastrado ainda. No servidor, na pasta do projeto, crie o primeiro "
-        "supervisor com o comando abaixo e depois entre com ele:"
+        "Nenhum usuário cadastrado ainda. Com o servidor parado, na pasta do projeto, crie o "
+        "primeiro supervisor com o comando abaixo, inicie o servidor e entre com ele:"
     )
     st.code(
         '.venv/bin/python -m lib.admin create-supervisor --username SEU_USUARIO --name "Seu Nome"'
@@ -35,7 +38,7 @@ def _submit() -> None:
             session.client_address(),
         )
     except LoginRefused as exc:
-        st.session_state["login_error"] = str(exc)
+        st.session_state["login_error"] = errors.refusal(exc)
     else:
         st.session_state.pop("login_error", None)
         session.sign_in(user)
@@ -75,7 +78,7 @@ if _sso_configured():
                 session.sign_in(user_for_sso(store, st.user.get("email")))
                 st.rerun()
             except PermissionDenied as exc:
-                st.error(plain(str(exc)))  # names the e-mail the provider sent
+                st.error(plain(errors.refusal(exc)))  # names the e-mail the provider sent
                 st.button("Sair da conta do provedor", on_click=st.logout)
         else:
             st.button(

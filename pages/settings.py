@@ -38,7 +38,7 @@ def _save() -> None:
             default_method=s["cfg_method"],
         )
     except DomainError as exc:
-        st.session_state["settings_flash"] = ("erro", str(exc))
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
     else:
         st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
 

@@ -69,7 +69,7 @@ with new_tab:
                 email=s["nu_email"] or None,
             )
         except DomainError as exc:
-            _flash("erro", str(exc))
+            _flash("erro", errors.refusal(exc))
             return
         _flash("ok", f"Usuário {s['nu_username'].strip().lower()} criado.")
         for k in ("nu_username", "nu_name", "nu_email", "nu_password", "nu_password2"):
@@ -128,7 +128,7 @@ with edit_tab:
                 users.change_role(store, user, chosen, st.session_state["eu_role"])
                 _flash("ok", f"Perfil de {target['username']} alterado.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         @errors.callback_guard
         def _password() -> None:
@@ -137,7 +137,7 @@ with edit_tab:
                 _flash("ok", f"Senha de {target['username']} redefinida.")
                 st.session_state["eu_password"] = ""
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         @errors.callback_guard
         def _toggle() -> None:
@@ -146,7 +146,7 @@ with edit_tab:
                 state = "reativado" if not target["active"] else "desativado"
                 _flash("ok", f"Usuário {target['username']} {state}.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         @errors.callback_guard
         def _unlock() -> None:
@@ -154,7 +154,7 @@ with edit_tab:
                 users.unlock_user(store, user, chosen)
                 _flash("ok", f"Usuário {target['username']} desbloqueado.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
         c1, c2, c3 = st.columns(3)
         with c1:

@@ -1,5 +1,8 @@
-"""The store (one per process), the logged-in user (per browser session, kept across reloads and
-tabs by a cookie) and the client's address."""
+"""The process's store (with its backups and first-start state, lib.runtime), the logged-in user
+(per browser session, kept across reloads and tabs by a cookie) and the client's address.
+
+When the store cannot be opened (another process holds it, it is not this app's), every page
+shows why instead of the app (`process`)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,15 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import auth, config
+from lib import config, runtime
 from lib.auth import User, can
-from lib.bootstrap import open_store
 from lib.clientaddr import client_address as resolve_address
 from lib.domain import now
 from lib.store import Store
+from lib.store.opening import StoreInUse, StoreUnavailable
 from lib.usecases import sessions
 from ui import cookies
+from ui.text import plain
 
 USER_KEY = "user_id"
 TOKEN_KEY = "session_token"
@@ -22,15 +26,65 @@ _FORGET = "session_forget_cookie"  # set at "Sair": clear the browser's cookie o
 
 
 @st.cache_resource(show_spinner="Preparando a base de dados…")
-def _store(path: str) -> Store:
-    store = open_store(path)
-    auth.dummy_hash()  # computed now, so the first login of an unknown name takes no longer
-    return store
+def _runtime(path: str) -> runtime.Runtime:
+    return runtime.start(path)  # once per process: `python -m ui.launcher` may have done it
+
+
+def process() -> runtime.Runtime:
+    """The process's store, backups and first-start state. When the store cannot be opened
+    (another process holds it, or it is not this app's), every page shows why, in pt-BR, and
+    tries again on the next run."""
+    try:
+        return _runtime(config.db_path())
+    except StoreUnavailable as exc:
+        _unavailable(exc)
+        raise  # _unavailable stops the run
+
+
+def _unavailable(exc: StoreUnavailable) -> None:
+    """The page a server shows instead of the app when it cannot open the store, e.g. a second
+    server started on a file the first one holds (its /_stcore/health still answers ok). It owns
+    the navigation, so Streamlit does not list the pages/ folder, and answers every address."""
+    from ui.navigation import LOGIN_PAGE, PAGES
+
+    def show() -> None:
+        _explain(exc)
+
+    pages = [st.Page(show, title="Desconto em Fatura", url_path="indisponivel", default=True)]
+    pages += [
+        st.Page(show, title=spec.title, url_path=spec.url_path, visibility="hidden")
+        for spec in [*PAGES, LOGIN_PAGE]
+    ]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+
+def _explain(exc: StoreUnavailable) -> None:
+    st.title("Desconto em Fatura")
+    if isinstance(exc, StoreInUse):
+        who = f"o processo {exc.pid}" if exc.pid else "outro processo"
+        if exc.program:
+            who += f" ({exc.program})"
+        st.error(
+            plain(
+                f"A base de dados {exc.path} está em uso por outro processo ({who}). Este "
+                "servidor não pode abri-la: o DuckDB deixa um só processo usar o arquivo."
+            ),
+            icon=":material/lock:",
+        )
+        st.info(
+            "Use o servidor que já está rodando (o endereço de sempre). Se este servidor foi "
+            "iniciado por engano, pare-o; se o outro processo deveria estar parado, pare-o e "
+            "clique em Tentar de novo."
+        )
+    else:
+        st.error(plain(str(exc)), icon=":material/error:")
+    st.button("Tentar de novo", icon=":material/refresh:", key="store_retry")
 
 
 def store() -> Store:
     """The process's single DuckDB connection; every call takes its own cursor."""
-    return _store(config.db_path())
+    return process().store
 
 
 def client_address() -> str | None:

@@ -31,7 +31,7 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
-from ui import forms
+from ui import errors, forms
 from ui.text import badge, plain
 
 FLASH = "tk_flash"
@@ -120,7 +120,7 @@ def _run(store: Store, user: User, action: Action, ticket_id: int, shown_status:
         else:  # pragma: no cover - the page only offers the actions above
             raise DomainError("Ação desconhecida.")
     except DomainError as exc:
-        ss[FLASH] = ("error", str(exc), ticket_id)
+        ss[FLASH] = ("error", errors.refusal(exc, ticket=ticket_id), ticket_id)
         return
     ss[FLASH] = ("success", done.message, ticket_id)
     for name in ("note", "text", "amount", "reason"):

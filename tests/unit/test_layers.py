@@ -42,6 +42,8 @@ def layer(module: str) -> str:
         ("lib.usecases", "usecases"),
         ("lib.demo", "demo"),
         ("lib.config", "config"),
+        ("lib.logs", "config"),  # the operator's log: standard library only, like config
+        ("lib.runtime", "entry"),  # the server process's store, backups and shutdown
         ("lib.bootstrap", "entry"),
         ("lib.admin", "entry"),
         ("ui", "ui"),

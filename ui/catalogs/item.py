@@ -114,7 +114,7 @@ def create(store: Store, user: User, table: str) -> None:
     try:
         catalogs.create(store, user, table, item_values(table, prefix))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     name = st.session_state.get(f"{prefix}{catalogs.LISTS[table].key}", "").strip()
     forms.reset(new_form_name(table))
@@ -127,7 +127,7 @@ def edit(store: Store, user: User, table: str, item_id: int) -> None:
     try:
         catalogs.edit(store, user, table, item_id, item_values(table, edit_prefix(table, item_id)))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", "Alterações salvas.")
 
@@ -138,6 +138,6 @@ def toggle(store: Store, user: User, table: str, item_id: int, active: bool) -> 
     try:
         message = catalogs.set_active(store, user, table, item_id, active)
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", message)
