@@ -106,11 +106,13 @@ class Runtime:
     def needs_setup(self) -> bool:
         return self.setup_code is not None and first_start.needs_setup(self.store)
 
-    def create_first_supervisor(self, code: str, **fields: str) -> int:
+    def create_first_supervisor(
+        self, code: str, *, client_address: str | None = None, **fields: str
+    ) -> int:
         """The login page's "Configuração inicial": one supervisor, then the code is spent."""
         with self._setup_lock:
             user_id = first_start.create_first_supervisor(
-                self.store, self.setup_code, code, **fields
+                self.store, self.setup_code, code, client_address=client_address, **fields
             )
             self.setup_code = None
             if self.setup_file is not None:

@@ -26,6 +26,7 @@ def _submit() -> None:
             email=s.get("fs_email", ""),
             password=s.get("fs_password", ""),
             password_again=s.get("fs_password2", ""),
+            client_address=session.client_address(),
         )
     except DomainError as exc:
         s[ERROR] = errors.refusal(exc)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import replace
 
-from lib.auth import Role, hash_password
+from lib.auth import Role, hash_password, user_from_row
 from lib.domain import DomainError
 from lib.store import Store, identity
 from lib.store import staff as staff_store
-from lib.usecases.users import _clean_username
+from lib.usecases import audit
+from lib.usecases.users import _clean_username, clean_email
 
 # No 0/O, 1/I/L: read from a log and typed by hand.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -51,9 +53,11 @@ def create_first_supervisor(
     password: str,
     password_again: str,
     email: str | None = None,
+    client_address: str | None = None,
 ) -> int:
     """Create the first supervisor when `code` matches the server's one-time code and nobody
-    can log in yet; returns the new user's id."""
+    can log in yet; returns the new user's id. The audit log records the new supervisor as
+    having created themself, from `client_address` (the browser that held the code)."""
     if not expected_code or not hmac.compare_digest(_normal(code), _normal(expected_code)):
         raise DomainError(
             "Código de configuração incorreto. Copie-o do log do servidor (ou do arquivo "
@@ -64,6 +68,7 @@ def create_first_supervisor(
         raise DomainError("Nome: informe o nome do supervisor.")
     if password != password_again:
         raise DomainError("As senhas não conferem.")
+    email = clean_email(email)
     password_hash = hash_password(password)
     with store.transaction() as cur:
         if identity.is_demo(cur):
@@ -72,11 +77,18 @@ def create_first_supervisor(
             raise DomainError("O primeiro supervisor já foi criado. Entre com ele.")
         if staff_store.by_username(cur, username) is not None:
             raise DomainError(f"Usuário: já existe um usuário {username}.")
-        return staff_store.insert_staff(
+        user_id = staff_store.insert_staff(
             cur,
             username=username,
             name=name.strip(),
             role=Role.SUPERVISOR.value,
             password_hash=password_hash,
-            email=(email or "").strip() or None,
+            email=email,
         )
+        row = staff_store.by_id(cur, user_id)
+        assert row is not None  # inserted just above, in this transaction
+        creator = replace(user_from_row(row), client_address=client_address)
+        audit.record(
+            cur, creator, "usuario_criado", f"usuário {username}", new=Role.SUPERVISOR.label
+        )
+        return user_id

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.domain import PermissionDenied, now
+from lib.domain import DomainError, PermissionDenied, now
 from lib.store import audit as audit_store
 from lib.usecases import audit, catalogs, settings, users
 from lib.usecases.audit import AuditFilters
@@ -186,3 +186,32 @@ def test_the_scan_catches_each_way_to_change_an_entry(tmp_path, sql):
     sample = tmp_path / "x.py"
     sample.write_text(f"SQL = {sql!r}\n")
     assert offenders([sample]) != []
+
+
+def test_the_first_supervisor_made_in_the_browser_is_recorded_and_their_email_checked(tmp_path):
+    from lib.store import Store
+    from lib.usecases import first_start
+
+    store = Store(tmp_path / "real.duckdb")
+    store.migrate(demo=False)
+    fields = dict(
+        username="maria", name="Maria", password="senha-forte-1", password_again="senha-forte-1"
+    )
+    with pytest.raises(DomainError, match="não é um endereço válido"):
+        first_start.create_first_supervisor(
+            store, "AAAA-BBBB-CCCC", "aaaa-bbbb-cccc", email="not-an-email", **fields
+        )
+    user_id = first_start.create_first_supervisor(
+        store, "AAAA-BBBB-CCCC", "AAAA-BBBB-CCCC", client_address="203.0.113.5", **fields
+    )
+    maria = users.load_user(store, user_id)
+    assert maria is not None
+    (entry,) = audit.entries(store, maria, AuditFilters())
+    assert (entry["action"], entry["actor"], entry["target"], entry["new_value"]) == (
+        "usuario_criado",
+        "maria",
+        "usuário maria",
+        "Supervisor",
+    )
+    assert entry["client_address"] == "203.0.113.5"
+    store.close()
