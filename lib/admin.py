@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from lib import config
-from lib.bootstrap import open_store
+from lib.bootstrap import open_store, private_umask
 from lib.domain import DomainError
 from lib.store.opening import Kind, StoreUnavailable, check_file
 from lib.usecases import backups
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     chk.add_argument("--db", help=_DB_HELP)
     chk.set_defaults(run=_check)
     args = parser.parse_args(argv)
+    private_umask()  # a backup or a restored store holds password hashes, like the store
     try:
         return int(args.run(args))
     except StoreUnavailable as exc:

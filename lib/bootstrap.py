@@ -13,13 +13,19 @@ from lib.store import Store, catalog, identity, scalar
 from lib.store.opening import open_checked
 
 
+def private_umask() -> None:
+    """The process's umask gains 077: the files it creates from now on (stores, their .wal,
+    backups) are 0600 and new folders 0700."""
+    os.umask(os.umask(0) | 0o077)
+
+
 def private_files(path: str) -> None:
     """Make the store readable by the service user only: it holds password hashes.
 
     The process's umask gains 077, so the files DuckDB creates from now on (the database, and
     its .wal, which comes and goes with every checkpoint) are 0600 and new folders 0700; a file
     created earlier with wider permissions is narrowed to 0600."""
-    os.umask(os.umask(0) | 0o077)
+    private_umask()
     for file in (Path(path), Path(path + ".wal")):
         if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
             file.chmod(0o600)

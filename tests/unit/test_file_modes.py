@@ -56,3 +56,28 @@ def test_an_existing_world_readable_store_is_narrowed(tmp_path):
     db.chmod(0o644)
     assert run(db)[str(db)] == "0o600"
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def admin(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "lib.admin", *args],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_backups_and_a_restored_store_are_0600_too(tmp_path):
+    """`lib.admin backup` and `restore` write stores outside any server: same hashes inside."""
+    db = tmp_path / "desconto.duckdb"
+    run(db)
+    old = os.umask(0o022)
+    try:
+        admin("backup", "--db", str(db), "--to", str(tmp_path / "bk"))
+        (backup,) = (tmp_path / "bk").glob("*.duckdb")
+        admin("restore", str(backup), "--db", str(tmp_path / "nova.duckdb"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "nova.duckdb").stat().st_mode) == 0o600
