@@ -17,8 +17,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 # The app creates data/ and the demo store itself on first start (DESCONTO_DEMO=0 to skip the demo data).
+# The launcher checks the store first and refuses, in pt-BR, to start on a store it cannot use.
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m ui.launcher --port $(PORT)
 
 # Browser tests launch Debian's chromium; `playwright install` cannot download browsers here.
 browser:
@@ -45,3 +46,4 @@ bench: $(VENV)/.installed-test
 	$(PY) -m bench.tickets_page
 	$(PY) -m bench.charts_page
 	$(PY) -m bench.customer_search
+	$(PY) -m bench.login_timing

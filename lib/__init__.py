@@ -2,8 +2,9 @@
 
 The folders are the layers, and imports only point down the list:
 
-- lib.admin, lib.bootstrap, lib.config: entry points and wiring (the admin command, opening
-  the store at start-up, the environment's settings).
+- lib.admin, lib.bootstrap, lib.runtime, lib.config, lib.logs: entry points and wiring (the
+  admin command, opening the store at start-up, the server process's backups and shutdown, the
+  environment's settings, the operator's log).
 - lib.demo: generated data (the demo ISP, large stores for benchmarks). Uses the use-cases and
   the store; nothing below imports it.
 - lib.usecases: one module per flow (opening, ticket actions, finance decisions, the ticket

@@ -1,9 +1,15 @@
-"""Command line for the server's administrator.
+"""Command line for the server's administrator, for a stopped server (DuckDB lets one process
+hold the store: while the server runs, use its pages instead).
 
     python -m lib.admin create-supervisor --username maria --name "Maria Souza" [--email ...]
+    python -m lib.admin backup --db data/desconto.duckdb --to data/backups
+    python -m lib.admin restore data/backups/desconto-20261130-140000-000.duckdb --db data/nova.duckdb
+    python -m lib.admin check [--db FILE]
 
 The password is asked on the terminal (or read from standard input with --password-stdin).
 Whoever runs commands on the server already controls the store, so this needs no login.
+Exit codes: 0 done, 1 refused (the message says why), 2 the store cannot be used (in use by a
+running server, not this app's store, a newer schema, no permission...).
 """
 
 from __future__ import annotations
@@ -11,30 +17,26 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
-from lib.bootstrap import open_store
+from lib import config
+from lib.bootstrap import open_store, private_umask
 from lib.domain import DomainError
+from lib.store.opening import Kind, StoreUnavailable, check_file
+from lib.usecases import backups
 from lib.usecases.users import create_user
 
+_DB_HELP = "DuckDB file (default: DESCONTO_DB or data/desconto.duckdb)"
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.admin")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sup = sub.add_parser("create-supervisor", help="create a supervisor user")
-    sup.add_argument("--username", required=True)
-    sup.add_argument("--name", required=True)
-    sup.add_argument("--email")
-    sup.add_argument("--db", help="DuckDB file (default: DESCONTO_DB or data/desconto.duckdb)")
-    sup.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    args = parser.parse_args(argv)
 
+def _create_supervisor(args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Senha: ")
         if getpass.getpass("Repita a senha: ") != password:
             print("As senhas não conferem.", file=sys.stderr)
-            return 2
+            return 1
     store = open_store(args.db, demo=False)
     try:
         user_id = create_user(
@@ -46,13 +48,82 @@ def main(argv: list[str] | None = None) -> int:
             password=password,
             email=args.email,
         )
-    except DomainError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
     finally:
         store.close()
     print(f"Supervisor {args.username} criado (id {user_id}).")
     return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    db = args.db or config.db_path()
+    if not Path(db).exists():
+        print(f"{db} não existe: não há base para copiar.", file=sys.stderr)
+        return 2
+    store = open_store(db, demo=False)
+    try:
+        done = backups.take_backup(store, None, Path(args.to), args.keep or config.backup_keep())
+    finally:
+        store.close()
+    print(
+        f"Backup {done.path} ({done.size / 1e6:.1f} MB, {done.rows} linhas, "
+        f"{done.seconds:.1f} s) conferido."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    counts = backups.restore(Path(args.backup), Path(args.db))
+    print(
+        f"Base {args.db} criada a partir de {args.backup} e conferida: {len(counts)} tabelas, "
+        f"{sum(counts.values())} linhas. Para usá-la, aponte DESCONTO_DB para ela e inicie o "
+        "servidor."
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    db = args.db or config.db_path()
+    kind = check_file(db)
+    config.backup_every_min(), config.backup_keep()  # a bad setting stops the start, too
+    print(f"{db}: pronto para iniciar ({'base existente' if kind == Kind.OURS else 'base nova'}).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.admin")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sup = sub.add_parser("create-supervisor", help="create a supervisor user")
+    sup.add_argument("--username", required=True)
+    sup.add_argument("--name", required=True)
+    sup.add_argument("--email")
+    sup.add_argument("--db", help=_DB_HELP)
+    sup.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    sup.set_defaults(run=_create_supervisor)
+    bak = sub.add_parser("backup", help="back up a stopped server's store into a folder")
+    bak.add_argument("--db", help=_DB_HELP)
+    bak.add_argument("--to", required=True, help="folder for the backup")
+    bak.add_argument("--keep", type=int, help="backups to keep (default DESCONTO_BACKUP_KEEP)")
+    bak.set_defaults(run=_backup)
+    res = sub.add_parser("restore", help="write a new store from a backup")
+    res.add_argument("backup", help="the backup file")
+    res.add_argument("--db", required=True, help="the new store's file (must not exist)")
+    res.set_defaults(run=_restore)
+    chk = sub.add_parser("check", help="pre-flight: can a server start on this store?")
+    chk.add_argument("--db", help=_DB_HELP)
+    chk.set_defaults(run=_check)
+    args = parser.parse_args(argv)
+    private_umask()  # a backup or a restored store holds password hashes, like the store
+    try:
+        return int(args.run(args))
+    except StoreUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except ValueError as exc:  # a bad setting (lib.config), already in pt-BR
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

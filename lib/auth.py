@@ -7,7 +7,7 @@ does not allow, whatever the UI shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -46,6 +46,7 @@ class Perm(StrEnum):
     MANAGE_USERS = "gerenciar_usuarios"
     MANAGE_SETTINGS = "gerenciar_cadastros"
     EXPORT = "exportar"
+    VIEW_AUDIT = "ver_auditoria"
 
 
 _ATENDENTE = {
@@ -77,6 +78,7 @@ _SUPERVISOR = _FINANCEIRO | {
     Perm.VIEW_CHARTS,
     Perm.MANAGE_USERS,
     Perm.MANAGE_SETTINGS,
+    Perm.VIEW_AUDIT,
 }
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ATENDENTE: frozenset(_ATENDENTE),
@@ -107,6 +109,7 @@ DENIED = {
     Perm.VIEW_CHARTS: "ver os gráficos",
     Perm.MANAGE_USERS: "gerenciar usuários",
     Perm.MANAGE_SETTINGS: "gerenciar cadastros e configurações",
+    Perm.VIEW_AUDIT: "ver o registro de auditoria",
 }
 
 
@@ -119,6 +122,9 @@ class User:
     department_id: int | None = None
     email: str | None = None
     active: bool = True
+    # Where the current request comes from (the UI sets it on every run, for the audit log);
+    # None on the command line, in tests, and for this machine itself.
+    client_address: str | None = field(default=None, compare=False)
 
     @property
     def role_label(self) -> str:
@@ -149,40 +155,100 @@ def require(user: User | None, what: str, *, discount_ticket: bool = True) -> Us
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
-MAX_FAILURES = 5
+MAX_USERNAME_INPUT = 64  # what the login form takes; usernames have at most 40 characters
+MAX_PASSWORD_INPUT = 1024
 LOCK_WINDOW = timedelta(minutes=15)
+# Failures within LOCK_WINDOW that lock (each lock lasts LOCK_WINDOW after the last failure):
+MAX_FAILURES = 5  # one username, from one client address
+NAME_MAX_FAILURES = 20  # one username, from all addresses together (a spread-out attack)
+ADDRESS_MAX_FAILURES = 30  # one client address, whatever the usernames (password spraying)
 LOGIN_FAILED = "Usuário ou senha incorretos."
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise DomainError(f"A senha precisa ter pelo menos {MIN_PASSWORD} caracteres.")
+    if len(password) > MAX_PASSWORD_INPUT:
+        raise DomainError(f"A senha pode ter no máximo {MAX_PASSWORD_INPUT} caracteres.")
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+_dummy_hash: list[str] = []
+
+
+def dummy_hash() -> str:
+    """A hash with the app's argon2 parameters that no password matches (computed once)."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("senha que nenhum usuário tem: " + "x" * 32))
+    return _dummy_hash[0]
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Exactly one argon2 verification, whatever the case: a user without a hash (unknown,
+    switched off, SSO only) is checked against a dummy hash and refused, so the time a login
+    takes does not tell whether the username exists."""
+    real = password_hash if password_hash and len(password) <= MAX_PASSWORD_INPUT else None
+    ok: bool
     try:
-        return _hasher.verify(password_hash, password)
+        ok = _hasher.verify(real or dummy_hash(), password)
     except (VerificationError, InvalidHashError):
-        return False
+        ok = False
+    return ok and real is not None
 
 
 class LoginRefused(DomainError):
     pass
 
 
-def locked_until(failures: list[datetime], now: datetime) -> datetime | None:
-    """When MAX_FAILURES failures (ascending times) fall within LOCK_WINDOW, the user is locked
-    for LOCK_WINDOW after the last of them."""
+class AddressThrottled(LoginRefused):
+    """Too many failures from this client address, whatever the usernames."""
+
+
+def locked_until(
+    failures: list[datetime], now: datetime, max_failures: int = MAX_FAILURES
+) -> datetime | None:
+    """When `max_failures` failures (ascending times) fall within LOCK_WINDOW, the lock lasts
+    LOCK_WINDOW after the last of them."""
     until = None
-    for i in range(MAX_FAILURES - 1, len(failures)):
-        if failures[i] - failures[i - MAX_FAILURES + 1] <= LOCK_WINDOW:
+    for i in range(max_failures - 1, len(failures)):
+        if failures[i] - failures[i - max_failures + 1] <= LOCK_WINDOW:
             end = failures[i] + LOCK_WINDOW
             if end > now and (until is None or end > until):
                 until = end
     return until
+
+
+def _minutes(until: datetime, now: datetime) -> int:
+    return max(1, -(-int((until - now).total_seconds()) // 60))
+
+
+def lock_refusal(
+    name_failures: list[tuple[datetime, str]],
+    address_failures: list[datetime],
+    address: str,
+    now: datetime,
+) -> LoginRefused | None:
+    """Whether an attempt must be refused before any password is checked.
+
+    `name_failures` are the username's counted failures (time, client address), oldest first;
+    `address_failures` those of this client address for any username. A username locks for the
+    address its failures came from, so typing five wrong passwords somewhere else does not lock
+    its owner out; many failures from all addresses together lock it everywhere; and an address
+    that fails too often is refused whatever username it types."""
+    if until := locked_until(address_failures, now, ADDRESS_MAX_FAILURES):
+        return AddressThrottled(
+            "Muitas tentativas sem sucesso a partir deste endereço. "
+            f"Tente de novo em {_minutes(until, now)} min."
+        )
+    here = locked_until([t for t, a in name_failures if a == address], now)
+    everywhere = locked_until([t for t, _ in name_failures], now, NAME_MAX_FAILURES)
+    until = max((u for u in (here, everywhere) if u is not None), default=None)
+    if until is not None:
+        return LoginRefused(
+            f"Muitas tentativas sem sucesso. Tente de novo em {_minutes(until, now)} min "
+            "ou peça a um supervisor para desbloquear seu usuário."
+        )
+    return None
 
 
 def user_from_row(row: dict) -> User:

@@ -8,7 +8,6 @@ rounded once, at the end, half-up to the cent. Validation is separate from calcu
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from lib import fmt
+from lib import fmt, patterns
 from lib.domain import TZ
 
 
@@ -296,8 +295,14 @@ def validate_request(
     opa = (draft.opa_protocol or "").strip()
     if not opa:
         err("opa_obrigatorio", "Informe o protocolo OPA.")
-    elif not re.fullmatch(rules.opa_pattern, opa):
-        err("opa_formato", f"Protocolo OPA inválido: use {rules.opa_hint}.")
+    elif len(opa) > patterns.MAX_INPUT:
+        err("opa_formato", f"Protocolo OPA: use no máximo {patterns.MAX_INPUT} caracteres.")
+    else:
+        try:
+            if not patterns.fullmatch(rules.opa_pattern, opa):
+                err("opa_formato", f"Protocolo OPA inválido: use {rules.opa_hint}.")
+        except patterns.PatternTimeout as exc:
+            err("opa_formato", str(exc))
 
     if draft.opened_at is not None:
         if draft.opened_at > now:

@@ -7,11 +7,12 @@ from lib.auth import Perm, can
 from lib.usecases import ticket_actions
 from lib.usecases.ticket_list import SHORTCUTS
 from ui import session
+from ui.text import plain
 
 user = session.require(Perm.READ_TICKETS)
 st.title("Desconto em Fatura")
 st.write(
-    f"Olá, {user.name.split()[0]}. O desconto em fatura é concedido **somente quando o cliente "
+    f"Olá, {plain((user.name.split() or [''])[0])}. O desconto em fatura é concedido **somente quando o cliente "
     "pede**, por um dos cinco motivos do procedimento; o sistema calcula o período e o valor."
 )
 counts = ticket_actions.home_counts(session.store(), user)

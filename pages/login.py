@@ -2,20 +2,24 @@
 
 import streamlit as st
 
-from lib.auth import LoginRefused
+from lib.auth import MAX_PASSWORD_INPUT, MAX_USERNAME_INPUT, LoginRefused
 from lib.domain import PermissionDenied, now
 from lib.usecases.signin import login
 from lib.usecases.users import has_users, user_for_sso
-from ui import session
+from ui import errors, first_setup, session
+from ui.text import plain
 
 store = session.store()
 st.title("Desconto em Fatura")
 st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
 
 if not has_users(store):
+    if session.process().needs_setup():
+        first_setup.form()
+        st.stop()
     st.warning(
-        "Nenhum usuário cadastrado ainda. No servidor, na pasta do projeto, crie o primeiro "
-        "supervisor com o comando abaixo e depois entre com ele:"
+        "Nenhum usuário cadastrado ainda. Com o servidor parado, na pasta do projeto, crie o "
+        "primeiro supervisor com o comando abaixo, inicie o servidor e entre com ele:"
     )
     st.code(
         '.venv/bin/python -m lib.admin create-supervisor --username SEU_USUARIO --name "Seu Nome"'
@@ -23,6 +27,7 @@ if not has_users(store):
     st.stop()
 
 
+@errors.callback_guard
 def _submit() -> None:
     try:
         user = login(
@@ -30,9 +35,10 @@ def _submit() -> None:
             st.session_state.get("login_user", ""),
             st.session_state.get("login_password", ""),
             now(),
+            session.client_address(),
         )
     except LoginRefused as exc:
-        st.session_state["login_error"] = str(exc)
+        st.session_state["login_error"] = errors.refusal(exc)
     else:
         st.session_state.pop("login_error", None)
         session.sign_in(user)
@@ -42,9 +48,15 @@ def _submit() -> None:
 left, _ = st.columns([1, 2])
 with left:
     with st.form("login"):
-        st.text_input("Usuário", key="login_user", autocomplete="username")
         st.text_input(
-            "Senha", type="password", key="login_password", autocomplete="current-password"
+            "Usuário", key="login_user", autocomplete="username", max_chars=MAX_USERNAME_INPUT
+        )
+        st.text_input(
+            "Senha",
+            type="password",
+            key="login_password",
+            autocomplete="current-password",
+            max_chars=MAX_PASSWORD_INPUT,
         )
         st.form_submit_button("Entrar", type="primary", on_click=_submit, width="stretch")
     if error := st.session_state.get("login_error"):
@@ -66,7 +78,7 @@ if _sso_configured():
                 session.sign_in(user_for_sso(store, st.user.get("email")))
                 st.rerun()
             except PermissionDenied as exc:
-                st.error(str(exc))
+                st.error(plain(errors.refusal(exc)))  # names the e-mail the provider sent
                 st.button("Sair da conta do provedor", on_click=st.logout)
         else:
             st.button(

@@ -6,7 +6,7 @@ from lib.auth import Perm
 from lib.discount import METHODS
 from lib.domain import DomainError
 from lib.usecases import settings
-from ui import session
+from ui import errors, session
 from ui.text import plain
 
 user = session.require(Perm.MANAGE_SETTINGS)
@@ -23,6 +23,7 @@ if message := st.session_state.pop("settings_flash", None):
     (st.success if message[0] == "ok" else st.error)(plain(message[1]))
 
 
+@errors.callback_guard
 def _save() -> None:
     s = st.session_state
     try:
@@ -40,7 +41,7 @@ def _save() -> None:
             invoice_max_ahead_days=s["cfg_invoice_ahead"],
         )
     except DomainError as exc:
-        st.session_state["settings_flash"] = ("erro", str(exc))
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
     else:
         st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
 

@@ -7,7 +7,7 @@ from lib import fmt
 from lib.auth import ROLE_LABELS, Perm, Role
 from lib.domain import DomainError
 from lib.usecases import lookups, users
-from ui import forms, session
+from ui import errors, forms, session
 from ui.text import plain
 
 user = session.require(Perm.MANAGE_USERS)
@@ -16,6 +16,7 @@ st.title("Usuários")
 st.caption("Quem entra no sistema e com qual perfil. Senhas são guardadas só como hash (argon2).")
 
 rows = users.list_users(store, user)
+locked = users.locked_users(store, user)
 st.dataframe(
     pd.DataFrame(
         {
@@ -26,6 +27,9 @@ st.dataframe(
             "Departamento": [r["department"] or "" for r in rows],
             "Ativo": [bool(r["active"]) for r in rows],
             "Pode entrar": [bool(r["can_login"]) for r in rows],
+            "Bloqueado até": [
+                fmt.day_time(locked[r["id"]]) if r["id"] in locked else "" for r in rows
+            ],
         }
     ),
     hide_index=True,
@@ -47,6 +51,7 @@ new_tab, edit_tab = st.tabs(["Novo usuário", "Alterar usuário"])
 
 with new_tab:
 
+    @errors.callback_guard
     def _create() -> None:
         s = st.session_state
         if s["nu_password"] != s["nu_password2"]:
@@ -64,7 +69,7 @@ with new_tab:
                 email=s["nu_email"] or None,
             )
         except DomainError as exc:
-            _flash("erro", str(exc))
+            _flash("erro", errors.refusal(exc))
             return
         _flash("ok", f"Usuário {s['nu_username'].strip().lower()} criado.")
         for k in ("nu_username", "nu_name", "nu_email", "nu_password", "nu_password2"):
@@ -117,28 +122,39 @@ with edit_tab:
     if chosen is not None:
         target = by_id[chosen]
 
+        @errors.callback_guard
         def _role() -> None:
             try:
                 users.change_role(store, user, chosen, st.session_state["eu_role"])
                 _flash("ok", f"Perfil de {target['username']} alterado.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
+        @errors.callback_guard
         def _password() -> None:
             try:
                 users.reset_password(store, user, chosen, st.session_state["eu_password"])
                 _flash("ok", f"Senha de {target['username']} redefinida.")
                 st.session_state["eu_password"] = ""
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
 
+        @errors.callback_guard
         def _toggle() -> None:
             try:
                 users.set_active(store, user, chosen, not target["active"])
                 state = "reativado" if not target["active"] else "desativado"
                 _flash("ok", f"Usuário {target['username']} {state}.")
             except DomainError as exc:
-                _flash("erro", str(exc))
+                _flash("erro", errors.refusal(exc))
+
+        @errors.callback_guard
+        def _unlock() -> None:
+            try:
+                users.unlock_user(store, user, chosen)
+                _flash("ok", f"Usuário {target['username']} desbloqueado.")
+            except DomainError as exc:
+                _flash("erro", errors.refusal(exc))
 
         c1, c2, c3 = st.columns(3)
         with c1:
@@ -153,6 +169,7 @@ with edit_tab:
         with c2:
             st.text_input("Nova senha", type="password", key="eu_password")
             st.button("Redefinir senha", on_click=_password, key="eu_password_btn")
+            st.caption("Encerra as sessões abertas do usuário e retira o bloqueio de entrada.")
         with c3:
             st.write("Situação: **ativo**" if target["active"] else "Situação: **desativado**")
             st.button(
@@ -160,19 +177,8 @@ with edit_tab:
                 on_click=_toggle,
                 key="eu_toggle_btn",
             )
+            if chosen in locked:
+                st.write(f"Entrada **bloqueada** até {fmt.day_time(locked[chosen])}")
+                st.button("Desbloquear", on_click=_unlock, key="eu_unlock_btn")
 
-with st.expander("Últimas tentativas de entrada"):
-    attempts = users.login_attempts(store, user)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Quando": [fmt.day_time(a["attempted_at"]) for a in attempts],
-                "Usuário": [a["username"] for a in attempts],
-                "Resultado": [
-                    "entrou" if a["success"] else (a["detail"] or "recusado") for a in attempts
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+st.caption("As tentativas de entrada e as alterações ficam no registro de **Auditoria**.")

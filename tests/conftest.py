@@ -22,3 +22,13 @@ def store(tmp_path) -> Store:
 @pytest.fixture
 def world(store) -> World:
     return build_world(store)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_app_stores():
+    """Close the stores the app opened in this process (AppTest) while output is still
+    captured, instead of at interpreter exit."""
+    yield
+    from lib import runtime
+
+    runtime.stop_all()

@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from lib.domain import DECISION_LABELS, REASONS, STATUS_LABELS, Decision, Status
+from lib.spreadsheet import neutralise_frame
 
 # One colour per reason code, used by every chart (Tableau 10, colour-blind friendly order).
 REASON_COLOURS: dict[int, str] = {
@@ -412,12 +413,13 @@ CSV_HEADERS = {
 
 def csv_bytes(df: pd.DataFrame, place_label: str | None = None) -> bytes:
     """The chart's data as CSV for a Brazilian spreadsheet: pt-BR headers, `;` separator,
-    decimal comma, UTF-8 with BOM (Excel opens accents right)."""
+    decimal comma, UTF-8 with BOM (Excel opens accents right). Names people typed (a
+    department, a place) that a spreadsheet would run as formulas get a leading quote."""
     headers = dict(CSV_HEADERS)
     if place_label:
         headers["place"] = place_label
     buffer = io.StringIO()
-    df.rename(columns=headers).to_csv(buffer, sep=";", decimal=",", index=False)
+    neutralise_frame(df.rename(columns=headers)).to_csv(buffer, sep=";", decimal=",", index=False)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -216,7 +216,7 @@ def customer_picker(
             )
         except DomainError as exc:
             address, lat, lon = None, None, None
-            st.caption(str(exc))
+            st.caption(str(exc))  # a hint while the form is incomplete, not a refusal
         st.text_input(
             "Endereço",
             value=address or "",

@@ -57,6 +57,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
     PageSpec("pages/catalogs.py", "cadastros", "Cadastros", ":material/category:", "Gestão", Perm.MANAGE_SETTINGS),
     PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/audit.py", "auditoria", "Auditoria", ":material/policy:", "Gestão", Perm.VIEW_AUDIT),
+    PageSpec("pages/backups.py", "backup", "Backups", ":material/backup:", "Gestão", Perm.MANAGE_SETTINGS),
 ]
 # fmt: on
 

@@ -31,7 +31,7 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
-from ui import forms
+from ui import errors, forms
 from ui.text import badge, plain
 from ui.ticket_fields import ANY_DATE_MAX, ANY_DATE_MIN
 
@@ -135,7 +135,7 @@ def _run(
         else:  # pragma: no cover - the page only offers the actions above
             raise DomainError("Ação desconhecida.")
     except DomainError as exc:
-        ss[FLASH] = ("error", str(exc), ticket_id)
+        ss[FLASH] = ("error", errors.refusal(exc, ticket=ticket_id), ticket_id)
         # the refused form is drawn expanded: its inputs (and a confirmation) stay in view
         ss["tk_open_form"] = (ticket_id, action.value)
         return

@@ -29,6 +29,7 @@ from lib.domain import (
     TZ,
     Action,
     Decision,
+    DomainError,
     Status,
     compensation_deadline,
     decision_transition,
@@ -37,7 +38,7 @@ from lib.domain import (
     ticket_transition,
 )
 from lib.domain import now as clock_now
-from lib.store import Store, bulk
+from lib.store import Store, bulk, identity
 from lib.store import tickets as tickets_store
 from lib.usecases.discount_requests import DiscountRequestInput, Preview, procedure_text
 
@@ -859,6 +860,11 @@ class _Builder:
     # --- frames ---------------------------------------------------------------------------------
     def run(self, store: Store) -> dict[str, int]:
         with store.transaction() as cur:
+            if not identity.is_demo(cur):
+                raise DomainError(
+                    "Esta base não foi criada como demonstração: dados e usuários de "
+                    "demonstração só entram numa base criada com DESCONTO_DEMO=1."
+                )
             if bulk.table_counts(cur)["ticket"] or bulk.table_counts(cur)["customer"]:
                 raise ValueError("seed_demo: the store already has customers or tickets")
             self.ref = bulk.reference_ids(cur)

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
 
     t0 = timer.perf_counter()
     store = Store(path)
-    store.migrate()
+    store.migrate(demo=True)
     demo = seed_demo(store)
     t1 = timer.perf_counter()
     print(f"seed_demo: {demo} in {t1 - t0:.1f} s", flush=True)

@@ -26,6 +26,23 @@ from lib.domain import StaleState
 Cursor = duckdb.DuckDBPyConnection
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# Nothing is downloaded or loaded behind our back: a SQLite file (or any file a known extension
+# reads) would otherwise make DuckDB fetch an extension from the internet.
+CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> Cursor:
+    """A raw DuckDB connection with the app's configuration (for inspecting files and backups)."""
+    return duckdb.connect(str(path), read_only=read_only, config=dict(CONNECT_CONFIG))
+
+
+def migration_files() -> list[tuple[int, str]]:
+    """The numbered migrations this code knows, in order: (version, file name)."""
+    return sorted(
+        (int(m.group(1)), f.name)
+        for f in resources.files("lib.store").joinpath("migrations").iterdir()
+        if (m := _MIGRATION_NAME.match(f.name))
+    )
 
 
 class Store:
@@ -33,7 +50,7 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path, read_only=read_only)
+        self._con = connect(self.path, read_only=read_only)
         self._lock = threading.Lock()
 
     # --- connections ------------------------------------------------------------------------
@@ -70,20 +87,24 @@ class Store:
         finally:
             cur.close()
 
+    def checkpoint(self) -> None:
+        """Write what the .wal holds into the file (fails while a transaction is running)."""
+        with self.read() as cur:
+            cur.execute("CHECKPOINT")
+
     def close(self) -> None:
         self._con.close()
 
     # --- schema -----------------------------------------------------------------------------
-    def migrate(self) -> list[int]:
+    def migrate(self, *, demo: bool = False) -> list[int]:
         """Apply the numbered migrations not applied yet, all in one transaction.
 
-        Returns the versions applied now (empty on a second start).
+        A store migrated from nothing records in `store_info` that it belongs to this app and
+        whether it is a demo store (`demo`); a store created before `store_info` existed gets
+        its row from what it holds (see `_record_identity`). Returns the versions applied now
+        (empty on a second start).
         """
-        files = sorted(
-            (int(m.group(1)), f.name)
-            for f in resources.files("lib.store").joinpath("migrations").iterdir()
-            if (m := _MIGRATION_NAME.match(f.name))
-        )
+        files = migration_files()
         with self.transaction() as cur:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migration ("
@@ -104,6 +125,8 @@ class Store:
                     "INSERT INTO schema_migration (version, name) VALUES (?, ?)", [version, name]
                 )
                 applied.append(version)
+            if applied:
+                _record_identity(cur, demo=demo, created_now=not done)
         return applied
 
     def schema_version(self) -> int:
@@ -111,6 +134,38 @@ class Store:
             row = cur.execute("SELECT max(version) FROM schema_migration").fetchone()
         assert row is not None  # an aggregate always returns one row
         return int(row[0] or 0)
+
+
+APP_ID = "desconto-em-fatura"
+# The demo's users (lib.demo.isp): a store holding customers and no other user who can log in
+# was filled by the demo before store_info existed.
+DEMO_USERNAMES = ("atendente", "financeiro", "supervisor")
+
+
+def _record_identity(cur: Cursor, *, demo: bool, created_now: bool) -> None:
+    """Write store_info's one row once: at creation with the `demo` the caller chose, or, on a
+    store created before migration 060, demo only when it already holds the demo's customers
+    and no user outside the demo's three (an empty or real store is never made a demo)."""
+    if scalar(cur, "SELECT count(*) FROM store_info"):
+        return
+    if created_now:
+        is_demo = demo
+        origin = "criada"
+    else:
+        is_demo = bool(
+            scalar(
+                cur,
+                """SELECT (SELECT count(*) FROM customer) > 0
+                          AND NOT EXISTS (SELECT 1 FROM staff WHERE password_hash IS NOT NULL
+                                          AND username NOT IN (?, ?, ?))""",
+                list(DEMO_USERNAMES),
+            )
+        )
+        origin = "anterior"
+    cur.execute(
+        "INSERT INTO store_info (id, app, demo, origin) VALUES (1, ?, ?, ?)",
+        [APP_ID, is_demo, origin],
+    )
 
 
 def _rollback(cur: Cursor) -> None:

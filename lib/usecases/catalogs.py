@@ -12,6 +12,7 @@ from lib.auth import Perm, User, require
 from lib.domain import DISCOUNT_SUBJECT, FINANCE_DEPARTMENT, PRIORITY_LABELS, DomainError, NotFound
 from lib.store import Cursor, Store
 from lib.store import catalog as cat
+from lib.usecases import audit
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,17 @@ LISTS: dict[str, ListInfo] = {
     "complementary_status": ListInfo(
         "complementary_status", "Status complementares", "o status complementar", "name", "Nome"
     ),
+}
+
+FIELD_LABELS = {
+    "name": "Nome",
+    "title": "Título",
+    "body": "Mensagem",
+    "description": "Descrição",
+    "department_id": "Departamento padrão (id)",
+    "priority": "Prioridade padrão",
+    "login_required": "Exige login",
+    "active": "ativo",
 }
 
 # Items the discount request relies on by name: they may not be renamed or switched off.
@@ -101,7 +113,11 @@ def create(store: Store, actor: User, table: str, values: dict[str, Any]) -> int
     info = _info(table)
     with store.transaction() as cur:
         clean = _clean(cur, info, values, None)
-        return cat.insert_item(cur, info.table, clean)
+        item_id = cat.insert_item(cur, info.table, clean)
+        audit.record(
+            cur, actor, "cadastro_criado", _target(info, clean[info.key]), new=_describe(clean)
+        )
+        return item_id
 
 
 def _load(cur: Cursor, info: ListInfo, item_id: int) -> dict:
@@ -124,6 +140,27 @@ def edit(store: Store, actor: User, table: str, item_id: int, values: dict[str, 
                 "não pode ser renomeado."
             )
         cat.update_item(cur, info.table, item_id, clean)
+        target = _target(info, item[info.key])
+        for key, value in clean.items():
+            if item.get(key) != value:
+                audit.record(
+                    cur,
+                    actor,
+                    "cadastro_alterado",
+                    target,
+                    field=FIELD_LABELS.get(key, key),
+                    old=item.get(key),
+                    new=value,
+                )
+
+
+def _target(info: ListInfo, name: str) -> str:
+    """How an entry names an item: "assunto LENTIDÃO" ("o assunto" without its article)."""
+    return f"{info.singular.split(' ', 1)[1]} {name}"
+
+
+def _describe(values: dict[str, Any]) -> str:
+    return "; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in values.items())
 
 
 def _editable(info: ListInfo, item: dict) -> dict:
@@ -156,5 +193,15 @@ def set_active(store: Store, actor: User, table: str, item_id: int, active: bool
                     f"O departamento padrão de {name} está desligado: religue-o ou escolha "
                     "outro antes de religar o assunto."
                 )
-        cat.update_item(cur, info.table, item_id, {"active": bool(active)})
+        if bool(item["active"]) != bool(active):
+            cat.update_item(cur, info.table, item_id, {"active": bool(active)})
+            audit.record(
+                cur,
+                actor,
+                "cadastro_religado" if active else "cadastro_desligado",
+                _target(info, name),
+                field="ativo",
+                old=bool(item["active"]),
+                new=bool(active),
+            )
     return f"{name} {'religado' if active else 'desligado'}."

@@ -8,8 +8,22 @@ from decimal import Decimal, InvalidOperation
 from lib.auth import Perm, User, require
 from lib.discount import METHODS, Rules
 from lib.domain import DomainError
+from lib.patterns import check_pattern
 from lib.store import Store
 from lib.store import catalog as cat
+from lib.usecases import audit
+
+LABELS = {
+    "min_minutes": "Interrupção mínima (minutos)",
+    "deadline_days": "Prazo de ressarcimento (dias)",
+    "max_fee_multiple": "Limite sem aprovação do supervisor (mensalidades)",
+    "opa_pattern": "Formato do protocolo OPA",
+    "opa_hint": "Explicação do formato OPA",
+    "default_method": "Método de cálculo padrão",
+    "confirm_fee_multiple": "Confirmação acima de (mensalidades)",
+    "invoice_max_age_days": "Vencimento da fatura no passado (dias)",
+    "invoice_max_ahead_days": "Vencimento da fatura no futuro (dias)",
+}
 
 
 def current(store: Store, actor: User) -> Rules:
@@ -72,12 +86,7 @@ def update(
                 "vencer até 31 dias depois de hoje)."
             )
         extra["invoice_max_ahead_days"] = int(invoice_max_ahead_days)
-    try:
-        re.compile(opa_pattern)
-    except re.error as exc:
-        raise DomainError(f"Formato do protocolo OPA: expressão regular inválida ({exc}).") from exc
-    if not opa_pattern.strip():
-        raise DomainError("Formato do protocolo OPA: informe a expressão regular.")
+    opa_pattern = check_pattern(opa_pattern)  # compiles, refuses catastrophic backtracking
     if not opa_hint.strip():
         raise DomainError("Explicação do formato OPA: escreva como o atendente deve digitar.")
     if default_method not in METHODS:
@@ -92,6 +101,17 @@ def update(
         **extra,
     }
     with store.transaction() as cur:
+        before = cat.settings(cur)
         for key, value in values.items():
-            cat.set_setting(cur, key, value)
+            if before.get(key) != value:
+                cat.set_setting(cur, key, value)
+                audit.record(
+                    cur,
+                    actor,
+                    "configuracao_alterada",
+                    "configurações do desconto",
+                    field=LABELS[key],
+                    old=before.get(key),
+                    new=value,
+                )
         return Rules.from_settings(cat.settings(cur))

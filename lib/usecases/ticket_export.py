@@ -20,6 +20,7 @@ from lib.domain import (
     DomainError,
     Status,
 )
+from lib.spreadsheet import neutralise_frame
 from lib.store import Store
 from lib.store import ticket_list as q
 from lib.usecases.ticket_list import Filters
@@ -90,8 +91,9 @@ def export_frame(store: Store, actor: User, filters: Filters) -> pd.DataFrame:
 
 
 def export_csv(frame: pd.DataFrame) -> bytes:
-    """CSV as a pt-BR Excel opens it: `;` between fields, decimal comma, dd/mm/aaaa, UTF-8 BOM."""
-    out = frame.copy()
+    """CSV as a pt-BR Excel opens it: `;` between fields, decimal comma, dd/mm/aaaa, UTF-8 BOM.
+    Text that a spreadsheet would run as a formula gets a leading quote (lib.spreadsheet)."""
+    out = neutralise_frame(frame)
     for k in _INSTANTS:
         out[EXPORT_COLUMNS[k]] = out[EXPORT_COLUMNS[k]].dt.strftime("%d/%m/%Y %H:%M")
     for k in _DAYS:
@@ -101,6 +103,10 @@ def export_csv(frame: pd.DataFrame) -> bytes:
 
 
 def export_xlsx(frame: pd.DataFrame) -> bytes:
+    """XLSX with money and dates typed; every other cell is written as text (a value starting
+    with `=` would otherwise become a live formula, and one like `#N/A` an error cell), after
+    the same neutralisation as the CSV."""
+    frame = neutralise_frame(frame)
     buffer = io.BytesIO()
     with pd.ExcelWriter(
         buffer, engine="openpyxl", datetime_format="DD/MM/YYYY HH:MM", date_format="DD/MM/YYYY"
@@ -117,4 +123,8 @@ def export_xlsx(frame: pd.DataFrame) -> bytes:
             if number_format:
                 for (c,) in sheet.iter_rows(min_col=i, max_col=i, min_row=2):
                     c.number_format = number_format
+            if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
+                for (c,) in sheet.iter_rows(min_col=i, max_col=i, min_row=2):
+                    if c.value is not None:
+                        c.value, c.data_type = str(c.value), "s"
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,22 @@ from streamlit.testing.v1 import AppTest
 from tests.fixtures import PASSWORD
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+REF = re.compile(r" \(ref\. R-[0-9A-F]{8}\)$")
+
+
+def refused(text: str) -> str:
+    """A refusal as the user sees it: the message, then the id its log line carries
+    (ui.errors). Returns the message alone."""
+    assert REF.search(text), f"no log id in {text!r}"
+    return REF.sub("", text)
 
 
 @pytest.fixture
 def app_env(world, monkeypatch):
     monkeypatch.setenv("DESCONTO_DB", world.store.path)
     monkeypatch.setenv("DESCONTO_DEMO", "0")
+    monkeypatch.setenv("DESCONTO_BACKUP_EVERY_MIN", "0")  # no timer thread per test store
+    monkeypatch.setenv("DESCONTO_BACKUP_DIR", str(Path(world.store.path).parent / "backups"))
     return world
 
 

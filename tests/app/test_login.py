@@ -6,7 +6,7 @@ import pytest
 
 from lib.auth import LOGIN_FAILED
 from lib.store import staff as staff_store
-from tests.app.conftest import login, new_app
+from tests.app.conftest import login, new_app, refused
 from ui.navigation import PAGES, visible_pages
 
 
@@ -33,22 +33,22 @@ def test_successful_login_shows_home_and_sidebar(app_env):
 
 def test_failed_login_is_refused_in_portuguese(app_env):
     at = login(new_app().run(), "financeiro", "senha-errada")
-    assert at.error[0].value == LOGIN_FAILED
+    assert refused(at.error[0].value) == LOGIN_FAILED
     assert "user_id" not in at.session_state
     at = login(new_app().run(), "fulano", "senha-errada")
-    assert at.error[0].value == LOGIN_FAILED
+    assert refused(at.error[0].value) == LOGIN_FAILED
 
 
 def test_lockout_after_five_failures(app_env):
     at = new_app().run()
     for _ in range(5):
         login(at, "atendente", "senha-errada")
-        assert at.error[0].value == LOGIN_FAILED
+        assert refused(at.error[0].value) == LOGIN_FAILED
     login(at, "atendente")  # the right password, but locked
     assert "Muitas tentativas" in at.error[0].value
     assert "user_id" not in at.session_state
     with app_env.store.read() as cur:
-        assert len(staff_store.attempts(cur, "atendente")) == 6
+        assert len(staff_store.attempts(cur, staff_id=app_env.atendente.id)) == 6
 
 
 @pytest.mark.parametrize("role", ["atendente", "financeiro", "supervisor"])
@@ -74,16 +74,18 @@ def test_a_user_switched_off_meanwhile_is_logged_out(logged_in, app_env):
     assert at.button(key="FormSubmitter:login-Entrar")
 
 
-def test_a_store_without_users_shows_the_first_supervisor_command(tmp_path, monkeypatch):
+def test_a_store_without_users_offers_the_first_start_setup(tmp_path, monkeypatch):
     from lib.store import Store
 
     db = tmp_path / "vazio.duckdb"
     Store(db).migrate()
     monkeypatch.setenv("DESCONTO_DB", str(db))
     monkeypatch.setenv("DESCONTO_DEMO", "0")
+    monkeypatch.setenv("DESCONTO_BACKUP_EVERY_MIN", "0")
     at = new_app().run()
-    assert "Nenhum usuário cadastrado" in at.warning[0].value
-    assert "lib.admin create-supervisor" in at.code[0].value
+    assert at.subheader[0].value == "Configuração inicial"
+    assert "Nenhum usuário cadastrado" in at.info[0].value
+    assert "lib.admin create-supervisor" in at.caption[-1].value  # for a stopped server
 
 
 def test_home_offers_shortcuts_into_the_filtered_list(logged_in):

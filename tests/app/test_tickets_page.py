@@ -11,6 +11,7 @@ import pytest
 
 from lib.store import scalar
 from lib.usecases import ticket_actions
+from tests.app.conftest import refused
 from tests.ticket_factory import discount, plain_tickets
 
 
@@ -167,7 +168,7 @@ def test_forward_message_signal_return_reject_and_cancel(logged_in, app_env):
     assert status_of(app_env, waiting) == ("N", "pendente")
     at.button(key=f"tk_assumir_{waiting}").click().run()
     submit(at, "reprovar", waiting, "Reprovar")  # no reason: refused
-    assert at.error[0].value == "Reprovar: informe o motivo da reprovação."
+    assert refused(at.error[0].value) == "Reprovar: informe o motivo da reprovação."
     at.text_area(key=f"tk_reprovar_reason_{waiting}").set_value("Fora das regras")
     submit(at, "reprovar", waiting, "Reprovar")
     assert status_of(app_env, waiting) == ("S", "reprovado")

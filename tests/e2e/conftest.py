@@ -62,19 +62,36 @@ class Server:
         return Store(self.db)
 
 
-def start_server(db: Path, tmp: Path, *, demo: bool = False) -> Server:
+def start_server(
+    db: Path,
+    tmp: Path,
+    *,
+    demo: bool | None = False,
+    env: dict[str, str] | None = None,
+    launcher: bool = False,
+) -> Server:
+    """`streamlit run app.py`, or with `launcher` the way `make run` starts it (`python -m
+    ui.launcher`: the store is opened before Streamlit starts). `demo=None` leaves DESCONTO_DEMO
+    unset; `env` adds variables (backups go under `tmp` unless it says otherwise)."""
     port = _free_port()
     log = tmp / "streamlit.log"
-    env = dict(os.environ, DESCONTO_DB=str(db), DESCONTO_DEMO="1" if demo else "0")
+    env = {
+        **os.environ,
+        "DESCONTO_DB": str(db),
+        "DESCONTO_DEMO": "1" if demo else "0",
+        "DESCONTO_BACKUP_EVERY_MIN": "0",
+        "DESCONTO_BACKUP_DIR": str(tmp / "backups"),
+        **(env or {}),
+    }
+    if demo is None:
+        env.pop("DESCONTO_DEMO")
+    start = ["ui.launcher", "--port", str(port)] if launcher else ["streamlit", "run"]
+    start += [] if launcher else [str(ROOT / "app.py"), "--server.port", str(port)]
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
+            *start,
             "--server.headless",
             "true",
             "--server.address",

@@ -20,7 +20,8 @@ def test_login_ok_and_every_attempt_recorded(world):
     user = login(world.store, "Financeiro ", PASSWORD, NOW)
     assert user.id == world.financeiro.id and user.role == Role.FINANCEIRO
     with world.store.read() as cur:
-        assert staff_store.attempts(cur, "financeiro")[0]["success"] is True
+        (attempt,) = staff_store.attempts(cur, staff_id=world.financeiro.id)
+    assert attempt["success"] is True and attempt["username"] == "financeiro"
 
 
 def test_wrong_user_and_wrong_password_get_the_same_message(world):
@@ -30,7 +31,8 @@ def test_wrong_user_and_wrong_password_get_the_same_message(world):
         login(world.store, "atendente", "errada123", NOW)
     assert str(a.value) == str(b.value) == LOGIN_FAILED
     with world.store.read() as cur:
-        assert len(staff_store.attempts(cur)) == 2
+        known, unknown = staff_store.attempts(cur)  # newest first
+    assert unknown["username"] is None and known["username"] == "atendente"
 
 
 def test_five_failures_lock_for_fifteen_minutes(world):

@@ -32,7 +32,7 @@ STATUS_FOR = {
 
 def _store(tmp_path, name: str = "x.duckdb") -> Store:
     store = Store(tmp_path / name)
-    store.migrate()
+    store.migrate(demo=True)
     return store
 
 

@@ -38,6 +38,9 @@ def test_filters_round_trip_through_the_query_string():
     assert Filters.from_query({"status": "N,XX", "depto": "abc", "ordem": "?", "de": "31/11"}) == (
         Filters(status=("N",))
     )
+    # absurd dates are dropped too: the end of 9999-12-31 is past the last date Python has
+    absurd = Filters.from_query({"de": "0001-01-01", "ate": "9999-12-31"})
+    assert absurd == Filters() and absurd.period() == (None, None)
 
 
 def test_pages_walk_forward_and_back_by_key_in_opening_order(world):

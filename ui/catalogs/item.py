@@ -11,7 +11,7 @@ from lib.auth import User
 from lib.domain import PRIORITY_LABELS, DomainError
 from lib.store import Store
 from lib.usecases import catalogs
-from ui import forms
+from ui import errors, forms
 
 
 def flash_key(table: str) -> str:
@@ -107,34 +107,37 @@ def _flash(table: str, kind: str, message: str) -> None:
     st.session_state[flash_key(table)] = (kind, message)
 
 
+@errors.callback_guard
 def create(store: Store, user: User, table: str) -> None:
     """on_click of Cadastrar: the create form is emptied only when the item was saved."""
     prefix = forms.form_prefix(new_form_name(table))
     try:
         catalogs.create(store, user, table, item_values(table, prefix))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     name = st.session_state.get(f"{prefix}{catalogs.LISTS[table].key}", "").strip()
     forms.reset(new_form_name(table))
     _flash(table, "success", f"{name} cadastrado.")
 
 
+@errors.callback_guard
 def edit(store: Store, user: User, table: str, item_id: int) -> None:
     """on_click of Salvar alterações."""
     try:
         catalogs.edit(store, user, table, item_id, item_values(table, edit_prefix(table, item_id)))
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", "Alterações salvas.")
 
 
+@errors.callback_guard
 def toggle(store: Store, user: User, table: str, item_id: int, active: bool) -> None:
     """on_click of Desligar (`active` False) and Religar (True)."""
     try:
         message = catalogs.set_active(store, user, table, item_id, active)
     except DomainError as exc:
-        _flash(table, "error", str(exc))
+        _flash(table, "error", errors.refusal(exc))
         return
     _flash(table, "success", message)

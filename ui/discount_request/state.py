@@ -19,7 +19,7 @@ from lib.usecases import request_form as dr
 from lib.usecases import settings
 from lib.usecases.discount_requests import DiscountRequestInput
 from lib.usecases.opening import TicketExtras
-from ui import forms
+from ui import errors, forms
 from ui.customer_picker import CustomerChoice
 from ui.discount_request.result import RESULT
 from ui.text import plain
@@ -160,7 +160,7 @@ def save(store: Store, user: User, choice: CustomerChoice, extras: TicketExtras,
         opened = dr.submit(store, user, form, idem, now)
         due = dr.preview(store, user, form, now).invoice_due_date  # for the script
     except DomainError as exc:
-        ss[SAVE_ERROR] = str(exc)
+        ss[SAVE_ERROR] = errors.refusal(exc)
         return
     name = (choice.customer or {}).get("name", "")
     ss[RESULT] = {

@@ -10,7 +10,7 @@ from lib.domain import DomainError
 from lib.store import Store
 from lib.usecases import opening, ticket_actions
 from lib.usecases.opening import TicketExtras, TicketInput
-from ui import forms
+from ui import errors, forms
 from ui.customer_picker import chosen_ids
 
 FORM_NAME = "nt"  # forms.form_prefix(FORM_NAME) prefixes every widget key; new after a save
@@ -82,7 +82,7 @@ def save(store: Store, user: User, preset: int | None) -> None:
     try:
         opened = opening.open_ticket(store, user, data, forms.idempotency_key(form))
     except DomainError as exc:
-        state[ERROR] = str(exc)
+        state[ERROR] = errors.refusal(exc)
         return
     forms.reset(FORM_NAME)
     state.pop(ERROR, None)
@@ -95,6 +95,6 @@ def assume(store: Store, user: User, ticket_id: int, status: str) -> None:
     try:
         done = ticket_actions.assume(store, user, ticket_id, expected_status=status)
     except DomainError as exc:
-        st.session_state[FLASH] = (ticket_id, "error", str(exc))
+        st.session_state[FLASH] = (ticket_id, "error", errors.refusal(exc, ticket=ticket_id))
         return
     st.session_state[FLASH] = (ticket_id, "success", done.message)

@@ -11,6 +11,7 @@ from lib.domain import DomainError
 from lib.store import Store
 from lib.usecases import ticket_export
 from lib.usecases import ticket_list as tl
+from ui import errors
 from ui.ticket_list.filters import Query
 
 
@@ -19,7 +20,7 @@ def _prepare(store: Store, user: User, filters: tl.Filters, query: Query) -> Non
     try:
         frame = ticket_export.export_frame(store, user, filters)
     except DomainError as exc:
-        ss["tk_export"] = {"query": query, "error": str(exc)}
+        ss["tk_export"] = {"query": query, "error": errors.refusal(exc)}
         return
     ss["tk_export"] = {
         "query": query,

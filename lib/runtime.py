@@ -1,0 +1,207 @@
+"""The server process's life around its one store: open it once (checked, migrated, the demo
+only in a demo store), print the first start's one-time setup code, take backups on a timer, and
+on a clean shutdown (SIGTERM, Ctrl+C) checkpoint and close it so no `.wal` is left.
+
+`start()` is called by `python -m ui.launcher` before Streamlit starts (so a refusal stops the
+server from starting at all), or by the first page run when Streamlit is started directly; either
+way once per process and store file. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from lib import auth, config, logs
+from lib.auth import User
+from lib.bootstrap import open_store
+from lib.store import Store
+from lib.usecases import backups, first_start
+
+_LOCK = threading.Lock()
+_RUNNING: dict[str, Runtime] = {}
+
+
+class BackupScheduler:
+    """A daemon thread taking a backup every `every_min` minutes (0: never)."""
+
+    def __init__(self, store: Store, directory: Path, every_min: float, keep: int) -> None:
+        self.store, self.directory, self.every_min, self.keep = store, directory, every_min, keep
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.every_min > 0:
+            self._thread = threading.Thread(target=self._run, name="desconto-backups", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_min * 60):
+            backup_once(self.store, self.directory, self.keep, why="automático")
+
+    def stop(self, timeout: float = 60) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def backup_once(
+    store: Store, directory: Path, keep: int, *, why: str, actor: User | None = None
+) -> backups.Backup | None:
+    """One backup, logged; an automatic backup that fails is logged with an error id and the
+    scheduler tries again next time (a person's request raises to the page)."""
+    try:
+        done = backups.take_backup(store, actor, directory, keep)
+    except Exception as exc:
+        if actor is not None:
+            raise
+        logs.unexpected(logs.new_error_id(), exc, user=None, page="backup " + why)
+        return None
+    logs.event(
+        "backup",
+        why=why,
+        file=done.path,
+        size=done.size,
+        rows=done.rows,
+        seconds=f"{done.seconds:.2f}",
+        user=actor.username if actor else None,
+    )
+    return done
+
+
+@dataclass
+class Runtime:
+    path: str
+    store: Store
+    demo: bool
+    backup_dir: Path
+    backup_every_min: float
+    backup_keep: int
+    setup_code: str | None = None
+    setup_file: Path | None = None
+    scheduler: BackupScheduler | None = None
+    _setup_lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
+
+    # --- first start --------------------------------------------------------------------------
+    def _announce_setup(self) -> None:
+        self.setup_code = first_start.new_setup_code()
+        self.setup_file = config.setup_code_file(self.path)
+        written = _write_private(self.setup_file, self.setup_code + "\n")
+        logs.event(
+            f"Configuração inicial: nenhum usuário nesta base. Abra a aplicação no navegador e "
+            f"crie o primeiro supervisor com o código {self.setup_code} (válido uma vez, até o "
+            f"servidor reiniciar)",
+            level=logging.WARNING,
+            file=self.setup_file if written else None,
+        )
+
+    def needs_setup(self) -> bool:
+        return self.setup_code is not None and first_start.needs_setup(self.store)
+
+    def create_first_supervisor(
+        self, code: str, *, client_address: str | None = None, **fields: str
+    ) -> int:
+        """The login page's "Configuração inicial": one supervisor, then the code is spent."""
+        with self._setup_lock:
+            user_id = first_start.create_first_supervisor(
+                self.store, self.setup_code, code, client_address=client_address, **fields
+            )
+            self.setup_code = None
+            if self.setup_file is not None:
+                self.setup_file.unlink(missing_ok=True)
+        logs.event("configuração inicial concluída", user=fields.get("username"))
+        return user_id
+
+    # --- backups ------------------------------------------------------------------------------
+    def backup_now(self, actor: User) -> backups.Backup | None:
+        return backup_once(self.store, self.backup_dir, self.backup_keep, why="manual", actor=actor)
+
+    # --- shutdown -----------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the backups, write the .wal into the file and close the store (at exit)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.scheduler is not None:
+                self.scheduler.stop()
+            for _ in range(100):  # a page's transaction may still be finishing
+                try:
+                    self.store.checkpoint()
+                    break
+                except duckdb.Error:
+                    time.sleep(0.1)
+            self.store.close()
+            if self.setup_file is not None:
+                self.setup_file.unlink(missing_ok=True)
+            logs.event("base fechada", db=self.path, wal=Path(f"{self.path}.wal").exists())
+        except Exception as exc:  # at exit: say it, never raise
+            logs.unexpected(logs.new_error_id(), exc, user=None, page="encerramento")
+
+
+def _write_private(path: Path, text: str) -> bool:
+    """Write `text` to `path` readable only by this user (0600); False when it cannot."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # an older file may have had wider permissions
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+        return True
+    except OSError as exc:
+        logs.event("não foi possível gravar o código", level=logging.WARNING, error=exc)
+        return False
+
+
+def start(path: str | None = None) -> Runtime:
+    """The process's runtime for the store at `path` (default DESCONTO_DB), started on the
+    first call. Raises StoreUnavailable (pt-BR) when the file cannot be this app's store, and
+    ValueError (pt-BR) for a bad setting."""
+    path = os.path.realpath(path or config.db_path())
+    with _LOCK:
+        if (running := _RUNNING.get(path)) is not None:
+            return running
+        every, keep, directory = (
+            config.backup_every_min(),
+            config.backup_keep(),
+            config.backup_dir(),
+        )
+        store = open_store(path)
+        auth.dummy_hash()  # computed now, so the first login of an unknown name takes no longer
+        rt = Runtime(path, store, first_start.is_demo(store), directory, every, keep)
+        logs.event(
+            "base aberta",
+            db=path,
+            demo="sim" if rt.demo else "não",
+            version=store.schema_version(),
+            backups=f"a cada {every:g} min em {directory}, mantendo {keep}"
+            if every
+            else "desligados",
+            pid=os.getpid(),
+        )
+        if first_start.needs_setup(store):
+            rt._announce_setup()
+        rt.scheduler = BackupScheduler(store, directory, every, keep)
+        rt.scheduler.start()
+        atexit.register(rt.shutdown)
+        _RUNNING[path] = rt
+        return rt
+
+
+def stop_all() -> None:
+    """Shut down every runtime of this process now (what exit does; for test harnesses)."""
+    with _LOCK:
+        running = list(_RUNNING.values())
+        _RUNNING.clear()
+    for rt in running:
+        rt.shutdown()

@@ -1,0 +1,215 @@
+"""Look at a store's file before writing to it, and open it only when it is this app's store at
+a version this code knows.
+
+`check_file` reads without writing: the path's kind, permissions, the first bytes (DuckDB's
+magic number, or SQLite's header), then, opened read-only, `store_info` (or, for a store created
+before migration 060, `schema_migration`'s names) and the applied migrations. Anything else is
+refused with a pt-BR message for the operator, and the file's bytes stay as they were.
+`open_checked` then opens the file for writing.
+
+DuckDB lets one process hold a file: a second process (another server, or `lib.admin` while the
+server runs) gets `StoreInUse`, which names the process from DuckDB's lock error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+
+from lib.domain import DomainError
+from lib.store import APP_ID, Store, connect, migration_files
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB file
+_LOCK = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class StoreUnavailable(DomainError):
+    """The store's file cannot be used; `str(err)` says why and what to do, in pt-BR."""
+
+
+class StoreInUse(StoreUnavailable):
+    """Another process holds the file (DuckDB allows one)."""
+
+    def __init__(self, path: str | Path, pid: int | None, program: str | None) -> None:
+        self.path, self.pid, self.program = str(path), pid, program
+        who = f"pelo processo {pid}" if pid else "por outro processo"
+        if program:
+            who += f" ({program})"
+        super().__init__(
+            f"A base {path} está em uso por outro processo: {who}. O DuckDB deixa um só "
+            "processo abrir o arquivo. Se é o servidor da aplicação, faça pelo navegador o que "
+            "precisa (Usuários, Backups), ou pare o servidor (por exemplo `systemctl stop "
+            "desconto`) e rode o comando de novo."
+        )
+
+
+class Kind(StrEnum):
+    NEW = "new"  # no file yet: it will be created
+    EMPTY = "empty"  # a DuckDB file with nothing in it: used as new
+    OURS = "ours"  # this app's store (maybe at an older version: start-up migrates it)
+
+
+def in_use(path: str | Path, exc: BaseException) -> StoreInUse | None:
+    """DuckDB's lock error as StoreInUse (None for any other error)."""
+    found = _LOCK.search(str(exc))
+    if found is None and "Could not set lock" not in str(exc):
+        return None
+    if found is None:
+        return StoreInUse(path, None, None)
+    return StoreInUse(path, int(found["pid"]), Path(found["program"]).name)
+
+
+def check_file(path: str | Path) -> Kind:
+    """What the file at `path` is, without writing to it; raises StoreUnavailable (pt-BR)."""
+    p = Path(path)
+    if p.is_dir():
+        raise StoreUnavailable(
+            f"{p} é uma pasta, não um arquivo. Em DESCONTO_DB informe o caminho de um arquivo "
+            "(por exemplo data/desconto.duckdb)."
+        )
+    if not p.exists():
+        if p.is_symlink():
+            raise StoreUnavailable(f"{p} é um link para um arquivo que não existe.")
+        parent = next(a for a in p.absolute().parents if a.exists())
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            raise StoreUnavailable(
+                f"Não é possível criar a base {p}: sem permissão de escrita na pasta {parent} "
+                "para o usuário do serviço."
+            )
+        return Kind.NEW
+    if not p.is_file():
+        raise StoreUnavailable(f"{p} não é um arquivo comum (é um dispositivo, fila ou socket).")
+    if not os.access(p, os.R_OK):
+        raise StoreUnavailable(_no_permission(p))
+    if not os.access(p, os.W_OK):
+        raise StoreUnavailable(
+            f"A base {p} está somente leitura para o usuário do serviço: a aplicação precisa "
+            "gravar nela. Dê permissão de escrita ao arquivo e à pasta dele."
+        )
+    folder = p.absolute().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreUnavailable(
+            f"Sem permissão de escrita na pasta {folder} para o usuário do serviço: o DuckDB "
+            f"grava ali, ao lado da base, o arquivo {p.name}.wal. Dê permissão de escrita à pasta."
+        )
+    try:
+        with p.open("rb") as f:
+            head = f.read(64)
+    except PermissionError as exc:
+        raise StoreUnavailable(_no_permission(p)) from exc
+    if not head:
+        raise StoreUnavailable(
+            f"O arquivo {p} está vazio (0 bytes): não é uma base desta aplicação. Se a ideia é "
+            "começar do zero, apague o arquivo e a aplicação cria a base no lugar."
+        )
+    if head.startswith(SQLITE_MAGIC):
+        raise StoreUnavailable(
+            f"{p} é um arquivo SQLite, não uma base DuckDB desta aplicação. Nada foi alterado; "
+            "informe em DESCONTO_DB o arquivo certo."
+        )
+    if head[8:12] != DUCKDB_MAGIC:
+        raise StoreUnavailable(
+            f"{p} não é uma base DuckDB (conteúdo desconhecido ou corrompido). Nada foi "
+            "alterado; confira DESCONTO_DB ou restaure um backup (python -m lib.admin restore)."
+        )
+    return _inspect(p)
+
+
+def _no_permission(p: Path) -> str:
+    return (
+        f"Sem permissão para ler a base {p}: o usuário do serviço precisa ler e gravar o "
+        "arquivo (confira o dono e as permissões com `ls -l`)."
+    )
+
+
+def _inspect(p: Path) -> Kind:
+    try:
+        con = connect(p, read_only=True)
+    except duckdb.ConnectionException:
+        # Already open in this process (a test holding the store, or a second open of the same
+        # file): a read-only connection is refused there, and the open one is ours to read.
+        try:
+            con = connect(p)
+        except duckdb.Error as exc:
+            raise _open_error(p, exc) from exc
+    except duckdb.Error as exc:
+        raise _open_error(p, exc) from exc
+    try:
+        return _identify(p, con)
+    finally:
+        con.close()
+
+
+def _open_error(p: Path, exc: duckdb.Error) -> StoreUnavailable:
+    if (busy := in_use(p, exc)) is not None:
+        return busy
+    if "Permission denied" in str(exc):
+        return StoreUnavailable(_no_permission(p))
+    if "not a valid DuckDB database file" in str(exc):
+        return StoreUnavailable(
+            f"{p} não é uma base DuckDB válida (arquivo corrompido ou de outro formato). Nada "
+            "foi alterado; restaure um backup com python -m lib.admin restore."
+        )
+    return StoreUnavailable(f"Não foi possível abrir a base {p} ({exc}). Nada foi alterado.")
+
+
+def _identify(p: Path, con: duckdb.DuckDBPyConnection) -> Kind:
+    db = con.execute("SELECT current_database()").fetchall()[0][0]
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [db]
+        ).fetchall()
+    }
+    others = con.execute(
+        """SELECT (SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND NOT internal)
+                + (SELECT count(*) FROM duckdb_sequences() WHERE database_name = ?)""",
+        [db, db],
+    ).fetchall()[0][0]
+    if not tables and not others:
+        return Kind.EMPTY
+    foreign = StoreUnavailable(
+        f"{p} é uma base DuckDB de outra aplicação, não desta. Nada foi alterado; informe em "
+        "DESCONTO_DB o arquivo da base do Desconto em Fatura (ou um caminho novo)."
+    )
+    if "store_info" in tables:
+        app = con.execute("SELECT max(app) FROM store_info").fetchall()[0][0]
+        if app != APP_ID:
+            raise foreign
+    elif not {"schema_migration", "ticket", "discount_request"} <= tables:
+        raise foreign
+    names = {
+        r[0]: r[1] for r in con.execute("SELECT version, name FROM schema_migration").fetchall()
+    }
+    if "store_info" not in tables and names.get(1) != "001_initial.sql":
+        raise foreign
+    known = dict(migration_files())
+    unknown = sorted(v for v, name in names.items() if known.get(v) != name)
+    if unknown:
+        newer = "mais nova que a" if max(names) > max(known) else "diferente da"
+        raise StoreUnavailable(
+            f"A base {p} está na versão {max(names)} do esquema, {newer} desta aplicação "
+            f"(versão {max(known)}): foi criada ou atualizada por outra versão do código "
+            f"(migrações desconhecidas: {', '.join(f'{v:03d}' for v in unknown)}). Nada foi "
+            "alterado; atualize a aplicação antes de abri-la."
+        )
+    return Kind.OURS
+
+
+def open_checked(path: str | Path, *, before_open: Callable[[str], None] | None = None) -> Store:
+    """The store at `path`, after `check_file`, opened for writing (not yet migrated).
+    `before_open(path)` runs between the check and the open, on a file known to be this app's
+    store or about to be created (lib.bootstrap narrows the file permissions there)."""
+    check_file(path)
+    if before_open is not None:
+        before_open(str(path))
+    try:
+        return Store(path)
+    except duckdb.Error as exc:
+        raise _open_error(Path(path), exc) from exc

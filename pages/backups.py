@@ -1,0 +1,110 @@
+"""Backups (supervisors): the store's consistent snapshots, taken by this server on a timer and
+on demand, with size, time and row counts, and a download of each."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import fmt
+from lib.auth import Perm
+from lib.domain import DomainError
+from lib.usecases import backups
+from ui import errors, session
+from ui.text import plain
+
+FLASH = "bk_flash"
+
+user = session.require(Perm.MANAGE_SETTINGS)
+rt = session.process()
+st.title("Backups")
+if rt.backup_every_min:
+    schedule = f"Backup automático a cada {fmt.number(rt.backup_every_min)} min"
+else:
+    schedule = "Backup automático desligado (DESCONTO_BACKUP_EVERY_MIN=0)"
+st.caption(
+    plain(
+        f"{schedule}, guardando os {rt.backup_keep} mais recentes em {rt.backup_dir}. Cada backup "
+        "é uma cópia consistente de tudo o que foi salvo até o momento em que começou, feita por "
+        "este servidor e conferida contando as linhas de cada tabela."
+    )
+)
+
+
+def _size(size: int) -> str:
+    return f"{fmt.number(size / 1e6, 1)} MB"
+
+
+def _backup_now() -> None:
+    try:
+        done = rt.backup_now(user)
+    except DomainError as exc:
+        st.session_state[FLASH] = ("erro", errors.refusal(exc))
+        return
+    if done is not None:
+        st.session_state[FLASH] = (
+            "ok",
+            f"Backup {done.name} feito e conferido: {_size(done.size)}, "
+            f"{fmt.number(done.rows, 0)} linhas, em {fmt.number(done.seconds, 1)} s.",
+        )
+
+
+st.button("Fazer backup agora", type="primary", icon=":material/backup:", on_click=_backup_now)
+if message := st.session_state.pop(FLASH, None):
+    (st.success if message[0] == "ok" else st.error)(plain(message[1]))
+
+
+def _list(items: list[backups.Backup]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Arquivo": b.name,
+                    "Feito em": fmt.day_time(b.taken_at),
+                    "Tamanho": _size(b.size),
+                    "Atendimentos": b.counts.get("ticket"),
+                    "Pedidos de desconto": b.counts.get("discount_request"),
+                    "Clientes": b.counts.get("customer"),
+                    "Usuários": b.counts.get("staff"),
+                    "Linhas (todas as tabelas)": b.rows or None,
+                    "Duração (s)": round(b.seconds, 1) if b.seconds else None,
+                }
+                for b in items
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    by_name = {b.name: b for b in items}
+    left, right = st.columns([2, 1])
+    chosen = left.selectbox("Backup", list(by_name), key="bk_choice")
+    if chosen is not None:
+        path = backups.backup_file(rt.store, user, rt.backup_dir, chosen)
+        right.download_button(
+            "Baixar",
+            data=path.read_bytes,  # read on click, not on every run
+            file_name=chosen,
+            mime="application/octet-stream",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        with st.expander("Linhas por tabela"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Tabela": list(by_name[chosen].counts),
+                        "Linhas": by_name[chosen].counts.values(),
+                    }
+                ),
+                hide_index=True,
+            )
+
+
+items = backups.list_backups(rt.store, user, rt.backup_dir)
+if not items:
+    st.info("Nenhum backup ainda.")
+else:
+    _list(items)
+st.caption(
+    "Para restaurar: pare o servidor, rode `.venv/bin/python -m lib.admin restore ARQUIVO --db "
+    "NOVO_ARQUIVO`, aponte DESCONTO_DB para o novo arquivo e inicie o servidor."
+)
