@@ -10,6 +10,7 @@ from decimal import Decimal
 from lib.domain import next_due_date
 from lib.domain import now as clock_now
 from lib.usecases import finance, settings, ticket_actions
+from tests.app.conftest import refused
 from tests.ticket_factory import discount
 
 
@@ -130,7 +131,7 @@ def test_apply_checks_the_date_records_the_invoice_and_can_be_undone(logged_in, 
     assert dict(zip(view["Campo"], view["Valor"], strict=True))["Fatura (número)"] == "FAT-0042"
     # undo, reason required
     submit(at, "desfazer_aplicacao", d, "Desfazer aplicação")
-    assert at.error[0].value == "Desfazer aplicação: informe o motivo."
+    assert refused(at.error[0].value) == "Desfazer aplicação: informe o motivo."
     at.text_area(key=f"tk_desfazer_aplicacao_reason_{d}").set_value("Cobrança recusou")
     submit(at, "desfazer_aplicacao", d, "Desfazer aplicação")
     assert at.success[0].value.startswith("Aplicação desfeita")

@@ -316,6 +316,8 @@ def test_unknown_address_shows_a_pt_br_page(server, page):
     assert page.url.endswith("/inicio") and page.get_by_role("dialog").count() == 0
 
     # a page the role may not open, from a shared link: said so in pt-BR, with the way back
+    # (in a fresh session: the login cookie would otherwise skip the login form)
+    page.context.clear_cookies()
     login(page, server.url + "/configuracoes", "atendente")
     page.get_by_role("heading", name="Sem acesso").wait_for()
     page.get_by_text("O perfil Atendente não tem acesso à página Configurações.").wait_for()
