@@ -102,6 +102,13 @@ def unexpected(
             at=_where(exc),
         )
     )
+    # The stack follows on a line of its own with the same id (frames joined by " | "), so
+    # `grep E-…` finds the event and where it came from, and the event line stays one line.
+    frames = [
+        f"{Path(f.filename).name}:{f.lineno} in {f.name}"
+        for f in traceback.extract_tb(exc.__traceback__)
+    ]
+    logger().error(line("rastro", id=error_id, trace=" | ".join(frames) or "-"))
 
 
 def event(message: str, *, level: int = logging.INFO, **fields: object) -> None:

@@ -185,7 +185,8 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback(logged_in, monkeypatch,
     shown = re.search(r"código (E-[0-9A-F]{8})", at.error[0].value)
     assert shown and "erro inesperado" in at.error[0].value
     assert "disco cheio" not in at.error[0].value
-    (line,) = [ln for ln in log_lines if shown[1] in ln]
+    (line, trace) = [ln for ln in log_lines if shown[1] in ln]
+    assert "rastro" in trace and "home.py:" in trace  # the stack, on its own line
     assert "user=atendente" in line and "page=/Início" in line
     assert 'error="RuntimeError: disco cheio"' in line
 

@@ -149,7 +149,9 @@ def test_log_lines_are_one_line_with_the_id_user_page_and_ticket(log_lines):
         raise RuntimeError('quebrou "feio"')
     except RuntimeError as exc:
         logs.unexpected("E-1234ABCD", exc, user=None, page="/graficos")
-    refusal, error = log_lines
+    refusal, error, trace = log_lines
+    assert "rastro id=E-1234ABCD trace=" in trace
+    assert "test_runtime.py:" in trace and "\n" not in trace
     assert refusal.endswith(
         'recusa id=R-0000ABCD user=fabio page=/atendimentos ticket=42 msg="Reprovar: informe o motivo."'
     )
