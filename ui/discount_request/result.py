@@ -9,6 +9,24 @@ import streamlit as st
 
 RESULT = "discount_request_result"  # outlives the clear: shown after the rerun
 
+# The sticky column holds the notice in view while the form is long; when the cleared form
+# is shorter than the scroll position, the column is pushed up with it. The page then
+# scrolls the notice into view, retrying for a second while the rerun settles the layout.
+_SCROLL_INTO_VIEW = """<script>(() => {
+  let tries = 0;
+  const go = () => {
+    const el = document.querySelector(".st-key-discount_result");
+    if (el) {
+      const box = el.getBoundingClientRect();
+      if (box.top < 0 || box.top + Math.min(box.height, 250) > window.innerHeight)
+        el.style.scrollMarginTop = "4rem";  // below the app's header, not under it
+        el.scrollIntoView({ block: "start" });
+    }
+    if (++tries < 10) setTimeout(go, 100);
+  };
+  go();
+})();</script>"""
+
 
 def show_result() -> None:
     """The last save's notice, until the attendant closes it."""
@@ -25,6 +43,9 @@ def show_result() -> None:
         st.code(res["protocol"], language=None)
         st.markdown("**Leia para o cliente**")
         st.code(res["script"], language=None, wrap_lines=True)
+        if not res.get("scrolled"):  # once, right after the save: bring it into view
+            res["scrolled"] = True
+            st.html(_SCROLL_INTO_VIEW, unsafe_allow_javascript=True)
         links = st.container(horizontal=True)
         with links:
             st.page_link(
