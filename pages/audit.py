@@ -62,22 +62,25 @@ with changes_tab:
         f"{fmt.number(len(entries), 0)} {'alteração' if len(entries) == 1 else 'alterações'}"
         + (" (as 500 mais recentes; restrinja os filtros)" if len(entries) == 500 else "")
     )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Quando": [fmt.day_time(e["logged_at"]) for e in entries],
-                "Quem": [e["actor"] for e in entries],
-                "Ação": [e["action_label"] for e in entries],
-                "O quê": [e["target"] for e in entries],
-                "Campo": [e["field"] or "" for e in entries],
-                "Antes": [e["old_value"] or "" for e in entries],
-                "Depois": [e["new_value"] or "" for e in entries],
-                "Endereço": [e["client_address"] or "local" for e in entries],
-            },
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    if not entries:  # the data grid would say "empty", in English, inside its canvas
+        st.info("Nenhuma alteração registrada com estes filtros.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Quando": [fmt.day_time(e["logged_at"]) for e in entries],
+                    "Quem": [e["actor"] for e in entries],
+                    "Ação": [e["action_label"] for e in entries],
+                    "O quê": [e["target"] for e in entries],
+                    "Campo": [e["field"] or "" for e in entries],
+                    "Antes": [e["old_value"] or "" for e in entries],
+                    "Depois": [e["new_value"] or "" for e in entries],
+                    "Endereço": [e["client_address"] or "local" for e in entries],
+                },
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 with attempts_tab:
     st.caption(
@@ -85,17 +88,20 @@ with attempts_tab:
         "(pode ser uma senha digitada no campo errado): aparece como “não cadastrado”."
     )
     attempts = audit.login_attempts(store, user)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Quando": [fmt.day_time(a["attempted_at"]) for a in attempts],
-                "Usuário": [a["username"] or "— não cadastrado —" for a in attempts],
-                "Resultado": [
-                    "entrou" if a["success"] else (a["detail"] or "recusado") for a in attempts
-                ],
-                "Endereço": [a["client_address"] or "local" for a in attempts],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    if not attempts:  # the data grid would say "empty", in English, inside its canvas
+        st.info("Nenhuma tentativa de entrada registrada.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Quando": [fmt.day_time(a["attempted_at"]) for a in attempts],
+                    "Usuário": [a["username"] or "— não cadastrado —" for a in attempts],
+                    "Resultado": [
+                        "entrou" if a["success"] else (a["detail"] or "recusado") for a in attempts
+                    ],
+                    "Endereço": [a["client_address"] or "local" for a in attempts],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
