@@ -10,19 +10,31 @@ import streamlit as st
 RESULT = "discount_request_result"  # outlives the clear: shown after the rerun
 
 # The sticky column holds the notice in view while the form is long; when the cleared form
-# is shorter than the scroll position, the column is pushed up with it. The page then
-# scrolls the notice into view, retrying for a second while the rerun settles the layout.
+# is shorter than the scroll position, the column is pushed up with it. The page then scrolls
+# the notice into view, once per saved request (the browser remembers which), re-checking for
+# ten seconds while the reruns after a save settle the layout (slow on a busy machine), and
+# stopping as soon as the attendant scrolls, types or clicks: it never fights them. Every run
+# emits the script: a run cut short by the next one may never have drawn it.
 _SCROLL_INTO_VIEW = """<script>(() => {
-  let tries = 0;
+  const saved = "__PROTOCOL__";
+  if (window.__descontoScrolledTo === saved) return;
+  window.__descontoScrolledTo = saved;
+  let tries = 0, stopped = false;
+  const stop = () => { stopped = true; };
+  const events = ["wheel", "touchstart", "keydown", "mousedown"];
+  events.forEach((name) => window.addEventListener(name, stop, { once: true, capture: true }));
   const go = () => {
+    if (stopped) return;
     const el = document.querySelector(".st-key-discount_result");
     if (el) {
       const box = el.getBoundingClientRect();
-      if (box.top < 0 || box.top + Math.min(box.height, 250) > window.innerHeight)
+      if (box.top < 0 || box.top + Math.min(box.height, 250) > window.innerHeight) {
         el.style.scrollMarginTop = "4rem";  // below the app's header, not under it
         el.scrollIntoView({ block: "start" });
+      }
     }
-    if (++tries < 10) setTimeout(go, 100);
+    if (++tries < 100) setTimeout(go, 100);
+    else events.forEach((name) => window.removeEventListener(name, stop, { capture: true }));
   };
   go();
 })();</script>"""
@@ -43,9 +55,8 @@ def show_result() -> None:
         st.code(res["protocol"], language=None)
         st.markdown("**Leia para o cliente**")
         st.code(res["script"], language=None, wrap_lines=True)
-        if not res.get("scrolled"):  # once, right after the save: bring it into view
-            res["scrolled"] = True
-            st.html(_SCROLL_INTO_VIEW, unsafe_allow_javascript=True)
+        protocol = "".join(ch for ch in str(res["protocol"]) if ch.isalnum())
+        st.html(_SCROLL_INTO_VIEW.replace("__PROTOCOL__", protocol), unsafe_allow_javascript=True)
         links = st.container(horizontal=True)
         with links:
             st.page_link(
