@@ -57,7 +57,7 @@ from lib.usecases.opening import (
     opened_result,
     resolve_address,
 )
-from lib.usecases.transitions import Done, check_expected, decide, load_ticket, move
+from lib.usecases.transitions import Done, decide, load_shown, move
 
 
 @dataclass
@@ -541,10 +541,7 @@ def record_signal_return(
     if returned_at > now:
         raise DomainError("O retorno do sinal não pode estar no futuro.")
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         if discount is None:
             raise DomainError("Este atendimento não é um pedido de desconto.")
         rules_ = Rules.from_settings(cat.settings(cur))

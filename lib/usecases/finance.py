@@ -28,7 +28,7 @@ from lib.domain import (
 from lib.domain import now as clock_now
 from lib.store import Cursor, Store
 from lib.store import catalog as cat
-from lib.usecases.transitions import Done, check_expected, decide, load_ticket, move, required_text
+from lib.usecases.transitions import Done, decide, load_shown, move, required_text
 
 INVOICE_NUMBER_MAX = 60
 
@@ -75,10 +75,7 @@ def approve(
     now = now or clock_now()
     typed = _money(adjusted_amount, "Valor ajustado")
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         if discount is None:
             raise DomainError("Este atendimento não é um pedido de desconto.")
         if discount["decision"] == Decision.AGUARDANDO_RETORNO.value:
@@ -154,10 +151,7 @@ def reject(
     now = now or clock_now()
     reason = required_text(reason, "Reprovar: informe o motivo da reprovação.")
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         decided = decide(
             cur,
             ticket,
@@ -273,10 +267,7 @@ def mark_applied(
         raise DomainError("Informe o vencimento da fatura em que o desconto foi aplicado.")
     number = _invoice_number(invoice_number)
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         _apply(cur, actor, now, ticket, discount, invoice_due_date, number)
     return Done(ticket_id, "Desconto marcado como aplicado; o atendimento foi solucionado.")
 
@@ -296,10 +287,7 @@ def mark_applied_next_invoice(
     require(actor, Action.APLICAR)
     now = now or clock_now()
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         if not ticket.get("due_day"):
             raise DomainError(
                 "O atendimento não tem contrato com dia de vencimento: marque-o como aplicado "
@@ -327,10 +315,7 @@ def undo_applied(
     now = now or clock_now()
     reason = required_text(reason, "Desfazer aplicação: informe o motivo.")
     with store.transaction() as cur:
-        ticket, discount = load_ticket(cur, ticket_id)
-        check_expected(
-            cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
-        )
+        ticket, discount = load_shown(cur, ticket_id, expected_status, expected_decision)
         decided = decide(
             cur,
             ticket,

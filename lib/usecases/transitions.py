@@ -69,6 +69,18 @@ def check_expected(
         raise StaleState(changed_message(cur, ticket, discount))
 
 
+def load_shown(
+    cur: Cursor, ticket_id: int, expected_status: str | None, expected_decision: str | None
+) -> tuple[dict, dict | None]:
+    """The ticket and its discount request, refused as stale when either moved away from what
+    the screen showed (load_ticket, then check_expected)."""
+    ticket, discount = load_ticket(cur, ticket_id)
+    check_expected(
+        cur, ticket, expected_status, discount=discount, expected_decision=expected_decision
+    )
+    return ticket, discount
+
+
 # What the newest movement did, for "... por Fulano às HH:MM de dd/mm/aaaa".
 _CHANGED: dict[str, str] = {
     Action.ABRIR: "O atendimento foi aberto",
