@@ -34,6 +34,11 @@ _CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 PLACE_COLUMNS = {"neighbourhood": "neighbourhood", "cto_box": "cto_box"}
 
 
+_FACT_COLUMNS = (
+    "ticket_id, opened_at, month, reason, decision, method, minutes, approved_amount, deadline,"
+    " department_id, status, customer_id, login_id, assume_s, apply_s, opened_by, decided_by,"
+    " decide_s, computed_amount, monthly_fee"
+)
 _FACT_SELECT = f"""
     SELECT d.ticket_id, d.opened_at,
            CAST(date_trunc('month', make_timestamp(epoch_us(d.opened_at) + {SAO_PAULO_OFFSET_US}))
@@ -41,47 +46,67 @@ _FACT_SELECT = f"""
            d.reason, d.decision, d.method, d.minutes, d.approved_amount, d.deadline,
            t.department_id, t.status, t.customer_id, t.login_id,
            (epoch_us(t.assumed_at) - epoch_us(t.opened_at)) / 1e6 AS assume_s,
-           (epoch_us(d.applied_at) - epoch_us(t.opened_at)) / 1e6 AS apply_s
+           (epoch_us(d.applied_at) - epoch_us(t.opened_at)) / 1e6 AS apply_s,
+           t.opened_by, d.decided_by,
+           (epoch_us(d.decided_at) - epoch_us(t.opened_at)) / 1e6 AS decide_s,
+           d.computed_amount, d.monthly_fee
     FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
 """
+_FACT_INSERT = f"INSERT INTO report_discount ({_FACT_COLUMNS}) {_FACT_SELECT}"
+
+
+def log_change(cur: Cursor, ticket_id: int) -> None:
+    """Record that a ticket or its discount request changed, in the writer's own transaction:
+    the next `refresh` re-derives it, however late this transaction commits."""
+    cur.execute("INSERT INTO report_change (ticket_id) VALUES (?)", [int(ticket_id)])
 
 
 def refresh(cur: Cursor) -> int:
     """Bring report_discount up to date; returns how many tickets were re-derived.
 
-    Every use-case that changes a discount request also moves its ticket (and so its
-    updated_at), so the tickets with updated_at at or after the watermark are the ones to
-    re-derive; with no watermark yet, all are. Cheap when nothing changed: one max() over a
-    column DuckDB keeps min/max statistics for. Run it inside a transaction."""
+    Every write to a ticket or a discount request goes through lib/store/tickets.py, which
+    appends the ticket's id to report_change in the same transaction. This transaction sees
+    the log as of its start, re-derives those tickets from the same snapshot (a logged change
+    is visible with its log row: they committed together) and deletes exactly the rows it saw
+    (MVCC: rows committed meanwhile are invisible to the DELETE and wait for the next refresh).
+    Two refreshes at once conflict on those rows and one rolls back.
+
+    Rows written around the store's functions (bulk loads) are caught by the old watermark on
+    ticket.updated_at, kept as a second net; with no watermark yet everything is rebuilt.
+    Cheap when nothing changed: a count of the (small) log and one max() over a column DuckDB
+    keeps min/max statistics for. Run it inside a transaction."""
     state = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
     watermark = state[0][0] if state else None
     latest = cur.execute("SELECT max(updated_at) FROM ticket").fetchall()[0][0]
-    if latest is None or (watermark is not None and latest <= watermark):
+    pending = int(cur.execute("SELECT count(*) FROM report_change").fetchall()[0][0])
+    moved = latest is not None and (watermark is None or latest > watermark)
+    if not pending and not moved:
         return 0
     if watermark is None:
         cur.execute("DELETE FROM report_discount")
-        cur.execute(f"INSERT INTO report_discount {_FACT_SELECT} ORDER BY d.opened_at")
+        cur.execute(f"{_FACT_INSERT} ORDER BY d.opened_at")
         changed = int(cur.execute("SELECT count(*) FROM report_discount").fetchall()[0][0])
     else:
+        by_time = "UNION SELECT id FROM ticket WHERE updated_at >= $w" if moved else ""
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE report_changed AS "
-            "SELECT id FROM ticket WHERE updated_at >= $w",
-            {"w": watermark},
+            f"SELECT ticket_id AS id FROM report_change {by_time}",
+            {"w": watermark} if moved else {},
         )
         cur.execute(
             "DELETE FROM report_discount WHERE ticket_id IN (SELECT id FROM report_changed)"
         )
-        cur.execute(
-            f"INSERT INTO report_discount {_FACT_SELECT} "
-            "WHERE t.id IN (SELECT id FROM report_changed)"
-        )
+        cur.execute(f"{_FACT_INSERT} WHERE t.id IN (SELECT id FROM report_changed)")
         changed = int(cur.execute("SELECT count(*) FROM report_changed").fetchall()[0][0])
         cur.execute("DROP TABLE report_changed")
-    cur.execute(
-        "INSERT INTO report_state (name, watermark) VALUES ('discount', $w) "
-        "ON CONFLICT (name) DO UPDATE SET watermark = excluded.watermark",
-        {"w": latest},
-    )
+    if pending:
+        cur.execute("DELETE FROM report_change")  # only the rows this snapshot saw
+    if moved:
+        cur.execute(
+            "INSERT INTO report_state (name, watermark) VALUES ('discount', $w) "
+            "ON CONFLICT (name) DO UPDATE SET watermark = excluded.watermark",
+            {"w": latest},
+        )
     return changed
 
 

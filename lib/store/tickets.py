@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from lib.store import Cursor, one, rows, scalar
+from lib.store import Cursor, one, reports, rows, scalar
 
 TICKET_FIELDS = (
     "protocol",
@@ -76,7 +76,10 @@ def insert_ticket(cur: Cursor, values: dict[str, Any]) -> int | None:
         "ON CONFLICT DO NOTHING RETURNING id",
         [values[c] for c in cols],
     ).fetchall()
-    return int(found[0][0]) if found else None
+    if not found:
+        return None
+    reports.log_change(cur, found[0][0])
+    return int(found[0][0])
 
 
 def insert_discount(cur: Cursor, values: dict[str, Any]) -> None:
@@ -88,6 +91,7 @@ def insert_discount(cur: Cursor, values: dict[str, Any]) -> None:
         f"INSERT INTO discount_request ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         [values[c] for c in cols],
     )
+    reports.log_change(cur, values["ticket_id"])
 
 
 def insert_movement(
@@ -180,6 +184,8 @@ def update_ticket(
         f"UPDATE ticket SET {sets} WHERE id = ? AND status = ? RETURNING id",
         [*changes.values(), ticket_id, expected_status],
     ).fetchall()
+    if found:
+        reports.log_change(cur, ticket_id)
     return bool(found)
 
 
@@ -192,6 +198,8 @@ def update_discount(
         f"UPDATE discount_request SET {sets} WHERE ticket_id = ? AND decision = ? RETURNING ticket_id",
         [*changes.values(), ticket_id, expected_decision],
     ).fetchall()
+    if found:
+        reports.log_change(cur, ticket_id)
     return bool(found)
 
 
