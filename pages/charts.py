@@ -7,6 +7,7 @@ import streamlit as st
 from lib.auth import Perm
 from lib.domain import now
 from lib.usecases import reports
+from ui import chart_blocks as blocks
 from ui import charts, session
 from ui import reports as cached
 
@@ -93,99 +94,80 @@ if selected is not None:
 st.subheader("Números do período")
 metric_cols = [*st.columns(4), *st.columns(4)]
 for col, figure in zip(metric_cols, data.headline, strict=False):
-    col.metric(
-        figure.label,
-        figure.text,
-        delta=figure.delta,
-        delta_color="inverse" if figure.lower_is_better else "normal",
-        help=(f"{figure.description} " if figure.description else "")
-        + f"Comparado com {prev_start:%d/%m/%Y} a {prev_end:%d/%m/%Y}: {figure.previous_text}.",
-        border=True,
-    )
+    blocks.figure(col, figure, prev_start, prev_end)
 
-
-def show(chart, frame, name: str, key: str, *, on_select=None, place_label=None):
-    """Draw a chart and offer its PNG and its data (CSV) for download."""
-    event = st.altair_chart(
-        chart,
-        width="stretch",
-        key=key,
-        on_select=on_select or "ignore",
-        selection_mode=charts.REASON_SELECTION if on_select else None,
-    )
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
-        "PNG",
-        data=lambda: charts.png_bytes(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        icon=":material/image:",
-        key=f"{key}_png",
-        on_click="ignore",
-    )
-    right.download_button(
-        "CSV",
-        data=charts.csv_bytes(frame, place_label),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        icon=":material/table:",
-        key=f"{key}_csv",
-        on_click="ignore",
-    )
-    return event
-
-
+ctx = blocks.context(filters, options)
 row = st.columns(2)
 with row[0]:
-    show(
+    blocks.show(
         charts.reasons_chart(data.by_reason, metric),
         data.by_reason,
         "descontos-por-motivo",
         SELECTION_KEY,
+        empty=data.by_reason["requests"].sum() == 0,
         on_select="rerun",
+        selection_mode=charts.REASON_SELECTION,
+        context=ctx,
     )
+    if selected is not None:
+        blocks.reason_link(filters, options.discount_subject, "Ver estes pedidos no Atendimentos")
 with row[1]:
-    show(
+    month_event = blocks.show(
         charts.monthly_chart(data.monthly, data.months, metric),
         data.monthly,
         "tendencia-mensal",
         "graf_mensal",
+        on_select="rerun",
+        selection_mode=charts.MONTH_SELECTION,
+        context=ctx,
     )
+    month = blocks.month_from_selection(month_event, data)
+    if month is not None:  # a month clicked: its requests in Atendimentos
+        st.session_state.pop("graf_mensal", None)
+        blocks.open_tickets(
+            blocks.ticket_filters(filters, month_start=month, subject_id=options.discount_subject)
+        )
 row = st.columns(2)
 with row[0]:
-    show(
+    blocks.show(
         charts.handling_chart(data.handling, data.months),
         data.handling,
         "tempo-ate-assumir-e-aplicar",
         "graf_tempos",
+        context=ctx,
     )
 with row[1]:
-    show(
+    blocks.show(
         charts.decisions_chart(data.decisions),
         data.decisions,
         "aprovacao-por-motivo",
         "graf_decisoes",
+        context=ctx,
     )
 row = st.columns(2)
 with row[0]:
-    show(
+    blocks.show(
         charts.durations_chart(data.durations),
         data.durations,
         "duracao-das-interrupcoes",
         "graf_duracoes",
+        context=ctx,
     )
 with row[1]:
     place_label = reports.PLACE_KINDS[place_by]
-    show(
+    blocks.show(
         charts.places_chart(data.places, place_label),
         data.places,
         "locais-com-mais-clientes",
         "graf_locais",
         place_label=place_label,
+        context=ctx,
     )
-show(
+blocks.show(
     charts.departments_chart(data.departments, data.departments_scope),
     data.departments,
     "atendimentos-por-departamento",
     "graf_departamentos",
+    context=ctx,
 )
+blocks.views(data, ctx)

@@ -102,6 +102,30 @@ HOURS = ",.1f"
 
 METRICS = {"requests": "Pedidos", "approved_total": "Valor aprovado (R$)"}
 REASON_SELECTION = "motivo"  # the Vega-Lite parameter name the page reads the click from
+MONTH_SELECTION = "mes"  # a click on a month of the monthly chart (opens Atendimentos)
+
+# Streamlit draws a chart in exactly the height its spec names, title, axes and legend
+# included: a fixed height squeezed the bars until Vega dropped most of their labels. Each
+# chart's height is therefore computed from what it holds: a step per bar (or a plot height
+# for time series) plus room for the title, the subtitle, the x axis and each legend row.
+BAR_STEP = 26
+TITLE_H = 34
+SUBTITLE_H = 18
+X_AXIS_H = 52
+LEGEND_TITLE_H = 24
+LEGEND_ROW_H = 20
+
+
+def chart_height(
+    plot: int, *, subtitle: bool = False, legend_rows: int = 0, x_axis: int = X_AXIS_H
+) -> int:
+    """The whole chart's height for a plot area of `plot` pixels."""
+    legend = LEGEND_TITLE_H + LEGEND_ROW_H * legend_rows + 12 if legend_rows else 0
+    return plot + TITLE_H + (SUBTITLE_H if subtitle else 0) + x_axis + legend
+
+
+def bars_height(bars: int, **kw) -> int:
+    return chart_height(BAR_STEP * max(1, bars), **kw)
 
 
 def _finish(
@@ -135,7 +159,7 @@ def _reason_colour(legend: bool = True) -> alt.Color:
         "reason_label:N",
         title="Motivo",
         scale=REASON_SCALE,
-        legend=alt.Legend(orient="bottom", columns=1, labelLimit=320) if legend else None,
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400) if legend else None,
     )
 
 
@@ -152,7 +176,7 @@ def reasons_chart(df: pd.DataFrame, metric: str = "requests") -> alt.Chart:
                 "reason_label:N",
                 title=None,
                 sort=[REASONS[c].label for c in REASONS],
-                axis=alt.Axis(labelLimit=320),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
             ),
             x=_metric_x(metric),
             color=_reason_colour(legend=False),
@@ -164,7 +188,7 @@ def reasons_chart(df: pd.DataFrame, metric: str = "requests") -> alt.Chart:
             ],
         )
         .add_params(pick)
-        .properties(height=260)
+        .properties(height=bars_height(len(REASONS), subtitle=True))
     )
     return _finish(
         chart,
@@ -174,17 +198,18 @@ def reasons_chart(df: pd.DataFrame, metric: str = "requests") -> alt.Chart:
 
 
 def monthly_chart(df: pd.DataFrame, months: list[str], metric: str = "requests") -> alt.Chart:
-    """The monthly trend, stacked by reason."""
+    """The monthly trend, stacked by reason; a click on a month opens its requests."""
+    pick = alt.selection_point(name=MONTH_SELECTION, fields=["month"], toggle=False)
     chart = (
         alt.Chart(df)
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             x=alt.X(
                 "month:O",
                 title="Mês de abertura",
                 sort=months,
                 scale=alt.Scale(domain=months),  # every month of the period, even empty ones
-                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+                axis=_month_axis(months),
             ),
             y=alt.Y(f"sum({metric}):Q", title=METRICS[metric], axis=_metric_axis(metric)),
             color=_reason_colour(),
@@ -196,9 +221,26 @@ def monthly_chart(df: pd.DataFrame, months: list[str], metric: str = "requests")
                 alt.Tooltip("approved_total:Q", title="Valor aprovado", format=MONEY),
             ],
         )
-        .properties(height=420)  # the legend takes ~110 px of it
+        .add_params(pick)
+        .properties(
+            height=chart_height(260, subtitle=True, legend_rows=5, x_axis=_month_axis_h(months))
+        )
     )
-    return _finish(chart, "Tendência mensal por motivo")
+    return _finish(
+        chart,
+        "Tendência mensal por motivo",
+        "Clique em um mês para ver os pedidos no Atendimentos.",
+    )
+
+
+def _month_axis(months: list[str]) -> alt.Axis:
+    """Every month label drawn: level up to 6 months, slanted beyond."""
+    angle = 0 if len(months) <= 6 else -45
+    return alt.Axis(labelAngle=angle, labelOverlap=False, labelLimit=90)
+
+
+def _month_axis_h(months: list[str]) -> int:
+    return X_AXIS_H if len(months) <= 6 else X_AXIS_H + 30
 
 
 def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
@@ -207,13 +249,18 @@ def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("department:N", title=None, sort="-x"),
+            y=alt.Y(
+                "department:N",
+                title=None,
+                sort="-x",
+                axis=alt.Axis(labelLimit=200, labelOverlap=False),
+            ),
             x=alt.X("sum(tickets):Q", title="Atendimentos", axis=_metric_axis("requests")),
             color=alt.Color(
                 "status_label:N",
                 title="Status",
                 scale=STATUS_SCALE,
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=3),
             ),
             order=alt.Order("status:N"),
             tooltip=[
@@ -222,7 +269,7 @@ def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
                 alt.Tooltip("tickets:Q", title="Atendimentos", format=COUNT),
             ],
         )
-        .properties(height=260)
+        .properties(height=bars_height(df["department"].nunique(), subtitle=True, legend_rows=2))
     )
     subtitle = (
         "Todos os atendimentos abertos no período."
@@ -259,18 +306,42 @@ def durations_chart(df: pd.DataFrame) -> alt.Chart:
     box = base.mark_bar(size=16).encode(x="p25:Q", x2="p75:Q", color=_reason_colour(legend=False))
     median = base.mark_tick(color="black", size=16, thickness=2).encode(x="p50:Q")
     return _finish(
-        alt.layer(whiskers, box, median).properties(height=260),
+        alt.layer(whiskers, box, median).properties(
+            height=bars_height(max(1, df["reason"].nunique()), subtitle=True)
+        ),
         "Duração das interrupções por motivo",
         "Caixa: metade central (25% a 75%); linha: 5% a 95%; traço: mediana.",
     )
 
 
+HANDLING_SERIES = [  # (measure label, statistic label, colour, dash)
+    ("Abertura → assumido", "mediana", "#f28e2b", [1, 0]),
+    ("Abertura → assumido", "90% dos pedidos", "#f28e2b", [6, 4]),
+    ("Abertura → aplicado", "mediana", "#4e79a7", [1, 0]),
+    ("Abertura → aplicado", "90% dos pedidos", "#4e79a7", [6, 4]),
+]
+
+
+HANDLING_LEGEND = "Linha"
+
+
+def _handling_legend() -> alt.Legend:
+    return alt.Legend(
+        orient="bottom", columns=1, labelLimit=400, symbolType="stroke", symbolStrokeWidth=2
+    )
+
+
 def handling_chart(df: pd.DataFrame, months: list[str]) -> alt.Chart:
-    """Time to assume and time to apply: median and 90th percentile by month."""
+    """Time to assume and time to apply: median (solid) and 90th percentile (dashed) by month,
+    in one legend that names each line ("Abertura → aplicado, mediana")."""
+    names = [f"{m}, {s}" for m, s, _, _ in HANDLING_SERIES]
     chart = (
         alt.Chart(df)
         .transform_fold(["p50_hours", "p90_hours"], as_=["stat_key", "hours"])
-        .transform_calculate(stat="datum.stat_key === 'p50_hours' ? 'Mediana' : '90% dos pedidos'")
+        .transform_calculate(
+            stat="datum.stat_key === 'p50_hours' ? 'mediana' : '90% dos pedidos'",
+            series="datum.measure + ', ' + datum.stat",
+        )
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -278,20 +349,22 @@ def handling_chart(df: pd.DataFrame, months: list[str]) -> alt.Chart:
                 title="Mês de abertura",
                 sort=months,
                 scale=alt.Scale(domain=months),  # every month of the period, even empty ones
-                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+                axis=_month_axis(months),
             ),
             y=alt.Y("hours:Q", title="Horas desde a abertura", axis=alt.Axis(format=",.1~f")),
+            # the same field, title and legend on both channels: Vega-Lite draws ONE legend
+            # whose symbols carry both the colour and the dash of each line
             color=alt.Color(
-                "measure:N",
-                title="Etapa",
-                scale=alt.Scale(range=["#4e79a7", "#f28e2b"]),
-                legend=alt.Legend(orient="bottom"),
+                "series:N",
+                title=HANDLING_LEGEND,
+                scale=alt.Scale(domain=names, range=[c for _, _, c, _ in HANDLING_SERIES]),
+                legend=_handling_legend(),
             ),
             strokeDash=alt.StrokeDash(
-                "stat:N",
-                title="Estatística",
-                sort=["Mediana", "90% dos pedidos"],
-                legend=alt.Legend(orient="bottom"),
+                "series:N",
+                title=HANDLING_LEGEND,
+                scale=alt.Scale(domain=names, range=[d for _, _, _, d in HANDLING_SERIES]),
+                legend=_handling_legend(),
             ),
             tooltip=[
                 alt.Tooltip("month:N", title="Mês"),
@@ -301,7 +374,7 @@ def handling_chart(df: pd.DataFrame, months: list[str]) -> alt.Chart:
                 alt.Tooltip("n:Q", title="Pedidos", format=COUNT),
             ],
         )
-        .properties(height=300)
+        .properties(height=chart_height(220, legend_rows=4, x_axis=_month_axis_h(months)))
     )
     return _finish(chart, "Tempo até assumir e até aplicar")
 
@@ -312,7 +385,9 @@ def places_chart(df: pd.DataFrame, place_label: str) -> alt.Chart:
         alt.Chart(df)
         .mark_bar(color="#4e79a7")
         .encode(
-            y=alt.Y("place:N", title=None, sort="-x"),
+            y=alt.Y(
+                "place:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200, labelOverlap=False)
+            ),
             x=alt.X("customers:Q", title="Clientes com desconto", axis=_metric_axis("requests")),
             tooltip=[
                 alt.Tooltip("place:N", title=place_label),
@@ -321,7 +396,7 @@ def places_chart(df: pd.DataFrame, place_label: str) -> alt.Chart:
                 alt.Tooltip("approved_total:Q", title="Valor aprovado", format=MONEY),
             ],
         )
-        .properties(height=max(160, 22 * len(df)))
+        .properties(height=bars_height(len(df)))
     )
     plural = "bairros" if place_label == "Bairro" else "caixas CTO"
     return _finish(chart, f"Os {plural} com mais clientes com desconto")
@@ -337,7 +412,7 @@ def decisions_chart(df: pd.DataFrame) -> alt.Chart:
                 "reason_label:N",
                 title=None,
                 sort=[REASONS[c].label for c in REASONS],
-                axis=alt.Axis(labelLimit=320),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
             ),
             x=alt.X(
                 "sum(requests):Q",
@@ -349,7 +424,7 @@ def decisions_chart(df: pd.DataFrame) -> alt.Chart:
                 "decision_label:N",
                 title="Decisão",
                 scale=DECISION_SCALE,
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
             ),
             order=alt.Order("decision:N"),
             tooltip=[
@@ -358,7 +433,7 @@ def decisions_chart(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("requests:Q", title="Pedidos", format=COUNT),
             ],
         )
-        .properties(height=260)
+        .properties(height=bars_height(max(1, df["reason"].nunique()), legend_rows=6))
     )
     return _finish(chart, "Aprovação e reprovação por motivo")
 
@@ -408,6 +483,16 @@ CSV_HEADERS = {
     "customers": "Clientes",
     "decision": "Código da decisão",
     "decision_label": "Decisão",
+    "person": "Pessoa",
+    "decided": "Decididos",
+    "adjusted": "Ajustados",
+    "rejected": "Reprovados",
+    "decide_hours": "Mediana até decidir (h)",
+    "approved": "Aprovados",
+    "computed_total": "Valor calculado (R$)",
+    "over_fee": "Acima de uma mensalidade",
+    "method": "Código do método",
+    "method_label": "Método de cálculo",
 }
 
 
@@ -419,16 +504,40 @@ def csv_bytes(df: pd.DataFrame, place_label: str | None = None) -> bytes:
     if place_label:
         headers["place"] = place_label
     buffer = io.StringIO()
-    neutralise_frame(df.rename(columns=headers)).to_csv(buffer, sep=";", decimal=",", index=False)
+    # every non-integer number with two decimals: money reads "108,30", never "108,3"
+    neutralise_frame(df.rename(columns=headers)).to_csv(
+        buffer, sep=";", decimal=",", float_format="%.2f", index=False
+    )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def png_bytes(chart: alt.TopLevelMixin, width: int = 800) -> bytes:
-    """The chart as a PNG (vl-convert renders without a browser). "container" width is
-    replaced by a fixed one, since there is no container to fill."""
-    import vl_convert
+def title_of(chart: alt.TopLevelMixin) -> str:
+    title = chart.to_dict().get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title)
 
+
+def png_spec(chart: alt.TopLevelMixin, context: list[str] | None = None, width: int = 800) -> dict:
+    """The spec a PNG is drawn from: a fixed width ("container" has nothing to fill) and the
+    period and filters the chart was drawn with under its title, so a picture pasted in a
+    report still says what it counts."""
     spec = chart.to_dict()
     if spec.get("width") == "container":
         spec["width"] = width
-    return vl_convert.vegalite_to_png(spec, scale=2)
+    if context:
+        title = dict(spec.get("title") or {})
+        sub = title.get("subtitle") or []
+        sub = [sub] if isinstance(sub, str) else list(sub)
+        title["subtitle"] = [*context, *sub]
+        spec["title"] = title
+        if isinstance(spec.get("height"), int):
+            spec["height"] += SUBTITLE_H * len(context)
+    return spec
+
+
+def png_bytes(
+    chart: alt.TopLevelMixin, context: list[str] | None = None, width: int = 800
+) -> bytes:
+    """The chart as a PNG (vl-convert renders without a browser)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(png_spec(chart, context, width), scale=2)

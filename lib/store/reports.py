@@ -164,7 +164,7 @@ def _selected(reason: int | None) -> tuple[str, dict[str, Any]]:
     return " AND reason = $selected", {"selected": int(reason)}
 
 
-def headline(cur: Cursor, selected: int | None, today: date, near_days: int) -> list[dict]:
+def headline(cur: Cursor, selected: int | None) -> list[dict]:
     """One row per period (is_current false/true): the headline figures. Money stays DECIMAL."""
     extra, params = _selected(selected)
     return rows(
@@ -176,15 +176,47 @@ def headline(cur: Cursor, selected: int | None, today: date, near_days: int) -> 
                    count(*) FILTER (WHERE decision IN {APPROVED}) AS approved,
                    count(*) FILTER (WHERE decision IN {DECIDED}) AS decided,
                    median(assume_s) AS assume_seconds,
-                   median(apply_s) AS apply_seconds,
-                   count(*) FILTER (WHERE decision IN {OPEN_DECISIONS}
-                                    AND deadline < $today) AS past_deadline,
-                   count(*) FILTER (WHERE decision IN {OPEN_DECISIONS} AND deadline >= $today
-                                    AND deadline <= $today + $near_days::INTEGER) AS near_deadline
+                   median(apply_s) AS apply_seconds
             FROM {FACTS} WHERE TRUE{extra}
             GROUP BY is_current""",
-        {"today": today, "near_days": near_days, **params},
+        params,
     )
+
+
+def deadlines(
+    cur: Cursor,
+    *,
+    reasons: list[int] | None,
+    department_id: int | None,
+    method: str | None,
+    selected: int | None,
+    today: date,
+    near_days: int,
+) -> dict:
+    """The open requests (waiting for the signal, pending, approved not applied) whose deadline
+    has passed, and those due within `near_days`: a state of today, so every open request
+    counts, whenever it was opened; the other filters apply."""
+    where = [f"decision IN {OPEN_DECISIONS}", "deadline <= $today + $near_days::INTEGER"]
+    params: dict[str, Any] = {"today": today, "near_days": int(near_days)}
+    if reasons:
+        where.append(f"reason IN ({', '.join(_literal(int(r)) for r in reasons)})")
+    if department_id is not None:
+        where.append("department_id = $department_id")
+        params["department_id"] = int(department_id)
+    if method:
+        where.append("method = $method")
+        params["method"] = method
+    if selected is not None:
+        where.append("reason = $selected")
+        params["selected"] = int(selected)
+    found = rows(
+        cur,
+        f"""SELECT count(*) FILTER (WHERE deadline < $today) AS past_deadline,
+                   count(*) FILTER (WHERE deadline >= $today) AS near_deadline
+            FROM report_discount WHERE {" AND ".join(where)}""",
+        params,
+    )
+    return found[0]
 
 
 def by_reason(cur: Cursor) -> list[dict]:
@@ -317,3 +349,73 @@ def discount_tickets_by_department(cur: Cursor, selected: int | None) -> list[di
 
 def departments(cur: Cursor) -> list[dict]:
     return rows(cur, "SELECT id, name FROM department ORDER BY name")
+
+
+def by_opener(cur: Cursor, selected: int | None) -> list[dict]:
+    """Requests opened per attendant (the staff who opened the ticket)."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""WITH g AS (SELECT opened_by, count(*) AS requests FROM {FACTS}
+                       WHERE is_current{extra} GROUP BY opened_by)
+            SELECT coalesce(s.name, '(sem registro)') AS person, g.requests
+            FROM g LEFT JOIN staff s ON s.id = g.opened_by
+            ORDER BY g.requests DESC, person""",
+        params,
+    )
+
+
+def by_decider(cur: Cursor, selected: int | None) -> list[dict]:
+    """Per finance analyst: requests decided (approved, applied or rejected), adjusted (approved
+    for another amount than computed), rejected, and the median time from opening to decision."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""WITH g AS (
+                SELECT decided_by,
+                       count(*) AS decided,
+                       count(*) FILTER (WHERE decision IN {APPROVED}
+                                        AND approved_amount <> computed_amount) AS adjusted,
+                       count(*) FILTER (WHERE decision = 'reprovado') AS rejected,
+                       median(decide_s) AS decide_s
+                FROM {FACTS}
+                WHERE is_current AND decided_by IS NOT NULL AND decision IN {DECIDED}{extra}
+                GROUP BY decided_by)
+            SELECT coalesce(s.name, '(sem registro)') AS person, g.decided, g.adjusted,
+                   g.rejected, g.decide_s
+            FROM g LEFT JOIN staff s ON s.id = g.decided_by
+            ORDER BY g.decided DESC, person""",
+        params,
+    )
+
+
+def amounts(cur: Cursor, selected: int | None) -> list[dict]:
+    """Per reason, over the approved (or applied) requests: R$ computed and approved, how many
+    were adjusted, and how many were approved above one monthly fee."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT reason,
+                   count(*) AS approved,
+                   coalesce(sum(computed_amount), 0) AS computed_total,
+                   coalesce(sum(approved_amount), 0) AS approved_total,
+                   count(*) FILTER (WHERE approved_amount <> computed_amount) AS adjusted,
+                   count(*) FILTER (WHERE approved_amount > monthly_fee) AS over_fee
+            FROM {FACTS} WHERE is_current AND decision IN {APPROVED}{extra}
+            GROUP BY reason ORDER BY reason""",
+        params,
+    )
+
+
+def by_method(cur: Cursor, selected: int | None) -> list[dict]:
+    """Requests and approved R$ per calculation method."""
+    extra, params = _selected(selected)
+    return rows(
+        cur,
+        f"""SELECT method, count(*) AS requests,
+                   coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
+                       AS approved_total
+            FROM {FACTS} WHERE is_current{extra}
+            GROUP BY method ORDER BY requests DESC, method""",
+        params,
+    )

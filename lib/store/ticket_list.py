@@ -8,9 +8,10 @@ and search. Period bounds are São Paulo days, given here as aware datetimes by 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from lib import domain
 from lib.store import Cursor, rows, scalar
 
 # Sort orders: the key expression and its direction. By deadline, only the requests still open
@@ -19,6 +20,7 @@ from lib.store import Cursor, rows, scalar
 # CLOSED, and the tickets without a request (every subject but DESCONTO EM FATURA) come last
 # under NO_DEADLINE; both in id order.
 OPEN_DECISIONS = ("aguardando_retorno", "pendente", "aprovado")
+DEADLINE_NEAR_DAYS = 15  # "em risco": due within this many days (the charts' figure too)
 _OPEN_SQL = "(" + ", ".join(f"'{d}'" for d in OPEN_DECISIONS) + ")"
 CLOSED = "DATE '9999-12-30'"
 NO_DEADLINE = "DATE '9999-12-31'"
@@ -123,6 +125,8 @@ def _needs_discount(criteria: Any, sort: str | None = None) -> bool:
     return bool(
         criteria.reason is not None
         or criteria.decision is not None
+        or getattr(criteria, "deadline", None) is not None
+        or getattr(criteria, "method", None) is not None
         or (normal_text(criteria.search) and not resolved)
         or sort == "prazo"
     )
@@ -157,6 +161,15 @@ def where_clause(
     if criteria.decision is not None:
         conds.append("dr.decision = ?")
         params.append(criteria.decision)
+    deadline = getattr(criteria, "deadline", None)
+    if deadline is not None:  # a state of today: open requests past (or near) their deadline
+        conds.append(f"dr.decision IN {_OPEN_SQL} AND dr.deadline <= ?")
+        near = DEADLINE_NEAR_DAYS if deadline == "risco" else -1
+        params.append(domain.now().date() + timedelta(days=near))
+    method = getattr(criteria, "method", None)
+    if method is not None:
+        conds.append("dr.method = ?")
+        params.append(method)
     start, end = period
     if start is not None:
         conds.append("t.opened_at >= ?")

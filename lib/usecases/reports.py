@@ -11,12 +11,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pandas as pd
+from babel.numbers import format_decimal
 
 from lib import fmt
 from lib.auth import Perm, User, require
 from lib.discount import METHODS
 from lib.domain import (
     DECISION_LABELS,
+    DISCOUNT_SUBJECT,
     REASONS,
     STATUS_LABELS,
     TZ,
@@ -27,9 +29,11 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store
+from lib.store import catalog as cat
 from lib.store import reports as rs
+from lib.store import ticket_list as tlq
 
-NEAR_DEADLINE_DAYS = 15
+NEAR_DEADLINE_DAYS = tlq.DEADLINE_NEAR_DAYS  # the same "em risco" as Atendimentos' filter
 TOP_PLACES = 15
 PLACE_KINDS = {"neighbourhood": "Bairro", "cto_box": "Caixa CTO"}
 MEASURE_LABELS = {"assumir": "Abertura → assumido", "aplicar": "Abertura → aplicado"}
@@ -79,6 +83,7 @@ class Figure:
     previous: Decimal | int | float | None
     lower_is_better: bool = False
     description: str = ""
+    today: bool = False  # a state of today (no previous period to compare with)
 
     @property
     def text(self) -> str:
@@ -97,8 +102,24 @@ class Figure:
         # an ASCII minus: st.metric reads a leading "-" as a fall (arrow down)
         sign = "+" if diff > 0 else ("-" if diff < 0 else "")
         if self.kind == "percent":
-            return f"{sign}{fmt.number(abs(diff) * 100, 1)} p.p."
+            return f"{sign}{_percent_points(abs(diff))} p.p."
         return sign + _format(self.kind, abs(diff))
+
+    @property
+    def unchanged(self) -> bool:
+        """The same figure as in the previous period (shown neutral: no arrow, no colour).
+        Compared as shown, so a rate that moved by less than the decimal shown is unchanged."""
+        if self.value is None or self.previous is None:
+            return False
+        if self.kind == "percent":
+            return _percent_points(abs(self.value - self.previous)) == "0,0"  # type: ignore[operator]
+        return _format(self.kind, self.value) == _format(self.kind, self.previous)
+
+
+def _percent_points(fraction) -> str:
+    """A share as percent with exactly one decimal ("85,0", "86,1"): every rate on the page
+    reads alike."""
+    return format_decimal(Decimal(str(fraction)) * 100, format="#,##0.0", locale=fmt.LOCALE)
 
 
 def _format(kind: str, value) -> str:
@@ -107,7 +128,7 @@ def _format(kind: str, value) -> str:
     if kind == "money":
         return fmt.brl(value)
     if kind == "percent":
-        return fmt.number(value * 100, 1) + "%"
+        return _percent_points(value) + "%"
     if kind == "duration":
         minutes = int(round(value))
         if minutes >= 1440:  # a headline needs no minutes past a day
@@ -129,6 +150,10 @@ class ChartsData:
     places: pd.DataFrame
     decisions: pd.DataFrame
     months: list[str] = field(default_factory=list)  # the month labels in order, for the x axis
+    openers: pd.DataFrame = field(default_factory=pd.DataFrame)  # per attendant
+    deciders: pd.DataFrame = field(default_factory=pd.DataFrame)  # per finance analyst
+    amounts: pd.DataFrame = field(default_factory=pd.DataFrame)  # computed vs approved
+    methods: pd.DataFrame = field(default_factory=pd.DataFrame)  # per calculation method
 
 
 @dataclass(frozen=True)
@@ -136,13 +161,16 @@ class Options:
     departments: list[tuple[int, str]]
     reasons: list[tuple[int, str]]
     methods: list[tuple[str, str]]
+    discount_subject: int | None = None  # DESCONTO EM FATURA, for the links into Atendimentos
 
 
 def filter_options(store: Store, actor: User) -> Options:
     require(actor, Perm.VIEW_CHARTS)
     with store.read() as cur:
         depts = [(d["id"], d["name"]) for d in rs.departments(cur)]
+        subject = cat.find_item(cur, "subject", DISCOUNT_SUBJECT)
     return Options(
+        discount_subject=subject["id"] if subject else None,
         departments=depts,
         reasons=[(code, r.label) for code, r in REASONS.items()],
         methods=[(code, m.label) for code, m in METHODS.items()],
@@ -173,7 +201,16 @@ def charts_page(
             method=filters.method,
         )
         try:
-            head = rs.headline(cur, selected, today, NEAR_DEADLINE_DAYS)
+            head = rs.headline(cur, selected)
+            due = rs.deadlines(
+                cur,
+                reasons=list(filters.reasons),
+                department_id=filters.department_id,
+                method=filters.method,
+                selected=selected,
+                today=today,
+                near_days=NEAR_DEADLINE_DAYS,
+            )
             reasons = rs.by_reason(cur)
             monthly = rs.monthly(cur, selected)
             if filters.reasons or filters.method or selected is not None:
@@ -187,12 +224,16 @@ def charts_page(
             handling = rs.handling_times(cur, selected)
             places = rs.top_places(cur, selected, filters.place_by, TOP_PLACES)
             decisions = rs.decisions(cur, selected)
+            openers = rs.by_opener(cur, selected)
+            deciders = rs.by_decider(cur, selected)
+            amounts = rs.amounts(cur, selected)
+            methods = rs.by_method(cur, selected)
         finally:
             rs.drop_facts(cur)
     months = _month_labels(filters.start, filters.end)
     return ChartsData(
         filters=filters,
-        headline=_headline(head),
+        headline=_headline(head, due),
         by_reason=_by_reason(reasons),
         monthly=_monthly(monthly),
         departments=_departments(depts),
@@ -202,6 +243,10 @@ def charts_page(
         places=_places(places),
         decisions=_decisions(decisions),
         months=months,
+        openers=_frame(openers, ["person", "requests"]),
+        deciders=_deciders(deciders),
+        amounts=_amounts(amounts),
+        methods=_methods(methods),
     )
 
 
@@ -231,7 +276,7 @@ def _month_labels(start: date, end: date) -> list[str]:
     return out
 
 
-def _headline(rows: list[dict]) -> list[Figure]:
+def _headline(rows: list[dict], due: dict) -> list[Figure]:
     by = {bool(r["is_current"]): r for r in rows}
     cur, prev = by.get(True, {}), by.get(False, {})
 
@@ -249,9 +294,13 @@ def _headline(rows: list[dict]) -> list[Figure]:
     def money(row: dict) -> Decimal:
         return Decimal(get(row, "approved_total", 0) or 0).quantize(Decimal("0.01"))
 
-    def risk(row: dict) -> int:
-        return int(get(row, "past_deadline", 0) or 0) + int(get(row, "near_deadline", 0) or 0)
-
+    past = int(due.get("past_deadline") or 0)
+    near = int(due.get("near_deadline") or 0)
+    today_note = (
+        "Situação de hoje: conta todos os pedidos em aberto (aguardando o retorno do sinal, "
+        "pendentes ou aprovados sem aplicar), de qualquer período; os filtros de motivo, "
+        "departamento e método valem."
+    )
     return [
         Figure("approved_total", "Total aprovado", "money", money(cur), money(prev)),
         Figure(
@@ -282,18 +331,22 @@ def _headline(rows: list[dict]) -> list[Figure]:
             "deadline_risk",
             "Prazo em risco",
             "count",
-            risk(cur),
-            risk(prev),
+            past + near,
+            None,
             lower_is_better=True,
-            description=f"Pedidos abertos com o prazo de ressarcimento vencido ou a até {NEAR_DEADLINE_DAYS} dias.",
+            description=f"Pedidos abertos com o prazo de ressarcimento vencido ou a até "
+            f"{NEAR_DEADLINE_DAYS} dias. {today_note}",
+            today=True,
         ),
         Figure(
             "past_deadline",
             "Prazo vencido",
             "count",
-            int(get(cur, "past_deadline", 0) or 0),
-            int(get(prev, "past_deadline", 0) or 0),
+            past,
+            None,
             lower_is_better=True,
+            description=f"Pedidos abertos com o prazo de ressarcimento vencido. {today_note}",
+            today=True,
         ),
     ]
 
@@ -400,3 +453,59 @@ def _decisions(rows: list[dict]) -> pd.DataFrame:
         for r in rows
     ]
     return _frame(out, ["reason", "reason_label", "decision", "decision_label", "requests"])
+
+
+def _deciders(rows: list[dict]) -> pd.DataFrame:
+    out = [
+        {
+            "person": r["person"],
+            "decided": int(r["decided"]),
+            "adjusted": int(r["adjusted"]),
+            "rejected": int(r["rejected"]),
+            "decide_hours": None
+            if r["decide_s"] is None
+            else round(float(r["decide_s"]) / 3600, 2),
+        }
+        for r in rows
+    ]
+    return _frame(out, ["person", "decided", "adjusted", "rejected", "decide_hours"])
+
+
+def _amounts(rows: list[dict]) -> pd.DataFrame:
+    out = [
+        {
+            "reason": r["reason"],
+            "reason_label": reason_label(r["reason"]),
+            "approved": int(r["approved"]),
+            "computed_total": float(r["computed_total"]),
+            "approved_total": float(r["approved_total"]),
+            "adjusted": int(r["adjusted"]),
+            "over_fee": int(r["over_fee"]),
+        }
+        for r in rows
+    ]
+    return _frame(
+        out,
+        [
+            "reason",
+            "reason_label",
+            "approved",
+            "computed_total",
+            "approved_total",
+            "adjusted",
+            "over_fee",
+        ],
+    )
+
+
+def _methods(rows: list[dict]) -> pd.DataFrame:
+    out = [
+        {
+            "method": r["method"],
+            "method_label": METHODS[r["method"]].label if r["method"] in METHODS else r["method"],
+            "requests": int(r["requests"]),
+            "approved_total": float(r["approved_total"]),
+        }
+        for r in rows
+    ]
+    return _frame(out, ["method", "method_label", "requests", "approved_total"])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib import fmt
 from lib.auth import Perm, User, require
+from lib.discount import METHODS
 from lib.domain import (
     DECISION_LABELS,
     PRIORITY_LABELS,
@@ -53,7 +54,12 @@ _QS = {
     "date_to": "ate",
     "search": "busca",
     "sort": "ordem",
+    "deadline": "prazo",
+    "method": "metodo",
 }
+# The deadline filter (the charts' "Prazo vencido" / "Prazo em risco" open here): open requests
+# whose deadline has passed, or passed or falls within AMBER_DAYS, as of today.
+DEADLINE_LABELS = {"vencido": "Prazo vencido", "risco": "Prazo vencido ou em risco"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ class Filters:
     date_to: date | None = None
     search: str = ""
     sort: str = "abertura"
+    deadline: str | None = None  # vencido | risco
+    method: str | None = None  # a calculation method code (lib.discount.METHODS)
 
     def to_query(self) -> dict[str, str | list[str]]:
         """Only what differs from the defaults; lists for the multi-valued filters."""
@@ -119,6 +127,8 @@ class Filters:
         reason = integer("motivo")
         decision = single("decisao")
         sort = single("ordem")
+        deadline = single("prazo")
+        method = single("metodo")
         search = params.get("busca")
         search = (search if isinstance(search, str) else (list(search or []) or [""])[-1]) or ""
         return cls(
@@ -133,6 +143,8 @@ class Filters:
             date_to=day("ate"),
             search=q.normal_text(search)[:100],
             sort=sort if sort in SORT_LABELS else "abertura",
+            deadline=deadline if deadline in DEADLINE_LABELS else None,
+            method=method if method in METHODS else None,
         )
 
     def period(self) -> tuple[datetime | None, datetime | None]:
@@ -372,6 +384,10 @@ def filter_labels(filters: Filters, options: Options) -> dict[str, str]:
             out[name] = f"Aberto de {fmt.day(f.date_from)}"
         elif name == "date_to":
             out[name] = f"Aberto até {fmt.day(f.date_to)}"
+        elif name == "deadline" and f.deadline is not None:
+            out[name] = DEADLINE_LABELS[f.deadline]
+        elif name == "method" and f.method is not None:
+            out[name] = "Método: " + METHODS[f.method].label
     return out
 
 

@@ -44,13 +44,15 @@ def test_headline_figures(charts_app):
     shown = {m.label: m.value for m in charts_app.metric}
     assert shown["Total aprovado"] == "R$\xa06,07"
     assert shown["Pedidos de desconto"] == "5"
-    assert shown["Taxa de aprovação"] == "75%"
+    assert shown["Taxa de aprovação"] == "75,0%"
     assert shown["Mediana até assumir"] == "3 h"
     assert shown["Mediana até aplicar"] == "1 d 14 h"
-    assert shown["Prazo em risco"] == "1"
+    assert shown["Prazo em risco"] == "2"  # every open request, whatever the period
+    assert shown["Prazo vencido"] == "1"
     deltas = {m.label: m.proto.delta for m in charts_app.metric}
     assert deltas["Pedidos de desconto"] == "+3"
-    assert deltas["Taxa de aprovação"] == "-25 p.p."
+    assert deltas["Taxa de aprovação"] == "-25,0 p.p."
+    assert deltas["Prazo vencido"] == ""  # a state of today: nothing to compare with
 
 
 def test_each_chart_carries_the_right_values(charts_app):
@@ -63,6 +65,10 @@ def test_each_chart_carries_the_right_values(charts_app):
         "Duração das interrupções por motivo",
         "Os bairros com mais clientes com desconto",
         "Atendimentos por departamento e status",
+        "Pedidos abertos por atendente",
+        "Decisões por analista do financeiro",
+        "Valor calculado e aprovado por motivo",
+        "Pedidos por método de cálculo",
     }
     _, rows = got["Descontos por motivo"]
     assert {r["reason"]: r["requests"] for r in rows} == {1: 2, 2: 1, 3: 2, 4: 0, 5: 0}

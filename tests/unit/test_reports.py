@@ -38,16 +38,18 @@ def test_headline_figures_and_previous_period(rw):
     assert got["approval_rate"] == (0.75, 1.0)
     assert got["assume_minutes"] == (180.0, 600.0)
     assert got["apply_minutes"] == (2280.0, 6000.0)
-    assert got["deadline_risk"] == (1, 1)
-    assert got["past_deadline"] == (0, 1)
+    # deadlines are a state of today, over every open request: E (near) and Q (past, opened
+    # in the previous period); no comparison with a previous period
+    assert got["deadline_risk"] == (2, None)
+    assert got["past_deadline"] == (1, None)
 
 
 def test_headline_texts_are_pt_br(rw):
     by = {f.key: f for f in page(rw).headline}
     assert by["approved_total"].text == "R$\xa06,07"
     assert by["approved_total"].delta == "+R$\xa05,65"
-    assert by["approval_rate"].text == "75%"
-    assert by["approval_rate"].delta == "-25 p.p."
+    assert by["approval_rate"].text == "75,0%"  # one decimal, always
+    assert by["approval_rate"].delta == "-25,0 p.p."
     assert by["assume_minutes"].text == "3 h" and by["assume_minutes"].delta == "-7 h"
     assert by["apply_minutes"].text == "1 d 14 h"
     assert by["requests"].previous_text == "2"
@@ -166,7 +168,7 @@ def test_changes_after_a_read_show_on_the_next_read(rw):
     from lib.usecases import finance, ticket_actions
 
     before = figures(page(rw))
-    assert before["deadline_risk"][0] == 1
+    assert before["deadline_risk"][0] == 2
     e = build_ids(rw)["E"]
     noon = datetime(2026, 11, 30, 12, tzinfo=TZ)
     ticket_actions.assume(rw.store, rw.financeiro, e, now=noon)
@@ -179,7 +181,7 @@ def test_changes_after_a_read_show_on_the_next_read(rw):
     after = figures(page(rw))
     assert after["approved_total"][0] == Decimal("6.21")  # + E's 0.14
     assert after["approval_rate"][0] == 0.8  # 4 of 5 decided
-    assert after["deadline_risk"][0] == 1  # approved but not applied: still open
+    assert after["deadline_risk"][0] == 2  # approved but not applied: still open
     assert after["requests"] == before["requests"]
 
 
@@ -190,3 +192,67 @@ def test_a_headline_duration_past_a_day_drops_the_minutes():
     assert f.text == "1 d 23 h"  # 1 d 22 h 59 min
     assert f.delta == "+4 h 49 min"
     assert Figure("x", "x", "duration", 100, 130).delta == "-30 min"
+
+
+def _direct_deadline_counts(store, today, near_days) -> tuple[int, int]:
+    """Open requests past their deadline, and past or within `near_days` of it, straight from
+    the base table (no derived table, no period)."""
+    with store.read() as cur:
+        past = scalar(
+            cur,
+            """SELECT count(*) FROM discount_request
+               WHERE decision IN ('aguardando_retorno', 'pendente', 'aprovado')
+                 AND deadline < ?""",
+            [today],
+        )
+        risk = scalar(
+            cur,
+            """SELECT count(*) FROM discount_request
+               WHERE decision IN ('aguardando_retorno', 'pendente', 'aprovado')
+                 AND deadline <= ?::DATE + ?::INTEGER""",
+            [today, near_days],
+        )
+    return int(past), int(risk)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [(START, END), (date(2026, 11, 1), date(2026, 11, 30)), (date(2020, 1, 1), date(2020, 1, 31))],
+)
+def test_deadline_figures_count_every_open_request_whatever_the_period(rw, period):
+    """November alone (or 2020) holds none of the open requests, yet they are overdue today."""
+    data = reports.charts_page(rw.store, rw.supervisor, reports.Filters(*period), TODAY)
+    got = figures(data)
+    past, risk = _direct_deadline_counts(rw.store, TODAY, reports.NEAR_DEADLINE_DAYS)
+    assert (past, risk) == (1, 2)
+    assert got["past_deadline"][0] == past
+    assert got["deadline_risk"][0] == risk
+    # a day later E's deadline (30/11) has passed too
+    later = reports.charts_page(
+        rw.store, rw.supervisor, reports.Filters(*period), date(2026, 12, 1)
+    )
+    assert (
+        figures(later)["past_deadline"][0]
+        == _direct_deadline_counts(rw.store, date(2026, 12, 1), reports.NEAR_DEADLINE_DAYS)[0]
+        == 2
+    )
+
+
+def test_deadline_figures_follow_the_other_filters(rw):
+    assert figures(page(rw, reasons=(2,)))["past_deadline"][0] == 1  # Q is reason 2
+    assert figures(page(rw, reasons=(1,)))["past_deadline"][0] == 0
+    assert figures(page(rw, reasons=(1,)))["deadline_risk"][0] == 1  # E
+    assert figures(page(rw, selected_reason=3))["deadline_risk"][0] == 0
+
+
+def test_zero_change_is_neutral_and_rates_keep_one_decimal():
+    from lib.usecases.reports import Figure
+
+    same = Figure("approved_total", "Total aprovado", "money", Decimal("5.00"), Decimal("5.00"))
+    assert same.unchanged and same.delta == "R$\xa00,00"
+    assert not Figure("requests", "x", "count", 3, 2).unchanged
+    rate = Figure("approval_rate", "x", "percent", 0.85, 0.861)
+    assert rate.text == "85,0%" and rate.previous_text == "86,1%"
+    assert rate.delta == "-1,1 p.p." and not rate.unchanged
+    assert Figure("approval_rate", "x", "percent", 0.85, 0.8501).unchanged
+    assert Figure("deadline_risk", "x", "count", 2, None).delta is None

@@ -38,6 +38,8 @@ def from_url(options: tl.Options) -> tl.Filters:
         ss[F + "date_from"] = linked.date_from
         ss[F + "date_to"] = linked.date_to
         ss[F + "sort"] = linked.sort
+        ss[F + "deadline"] = linked.deadline  # set by the charts' links; shown as a chip
+        ss[F + "method"] = linked.method
     return linked
 
 
@@ -194,6 +196,8 @@ def current() -> tl.Filters:
         date_to=ss[F + "date_to"],
         search=" ".join((ss[F + "search"] or "").split())[:100],
         sort=ss[F + "sort"] or "abertura",
+        deadline=ss.get(F + "deadline"),
+        method=ss.get(F + "method"),
     )
 
 

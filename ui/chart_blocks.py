@@ -1,0 +1,210 @@
+"""Pieces of the Gráficos page: a headline figure, a chart with its downloads (or "sem dados no
+período"), the links into Atendimentos with the matching filters (drill-down), and the views
+supervisors asked for (People, Amounts, Method)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from lib.usecases import reports
+from lib.usecases import ticket_list as tl
+from ui import chart_views, charts
+
+TICKETS_PAGE = "pages/tickets.py"
+EMPTY = "Sem dados no período."
+
+
+def figure(col: DeltaGenerator, f: reports.Figure, prev_start: date, prev_end: date) -> None:
+    """One headline figure; an unchanged one is neutral (no arrow, no colour); a state of today
+    (deadlines) has no comparison and links to its requests in Atendimentos."""
+    if f.today:
+        help_text = f.description
+    else:
+        help_text = (f"{f.description} " if f.description else "") + (
+            f"Comparado com {prev_start:%d/%m/%Y} a {prev_end:%d/%m/%Y}: {f.previous_text}."
+        )
+    col.metric(
+        f.label,
+        f.text,
+        delta=f.delta,
+        delta_color="off" if f.unchanged else ("inverse" if f.lower_is_better else "normal"),
+        delta_arrow="off" if f.unchanged else "auto",
+        delta_description="hoje" if f.today else None,
+        help=help_text,
+        border=True,
+    )
+    deadline = {"past_deadline": "vencido", "deadline_risk": "risco"}.get(f.key)
+    if deadline is not None:
+        col.page_link(
+            TICKETS_PAGE,
+            label="Ver no Atendimentos",
+            icon=":material/open_in_new:",
+            query_params=tl.Filters(deadline=deadline, sort="prazo").to_query(),
+        )
+
+
+def show(
+    chart,
+    frame,
+    name: str,
+    key: str,
+    *,
+    empty: bool | None = None,
+    on_select=None,
+    selection_mode=None,
+    place_label: str | None = None,
+    context: list[str] | None = None,
+):
+    """Draw a chart and offer its PNG (which states `context`: the period and filters) and
+    its data (CSV); with no data, say so instead."""
+    if frame.empty if empty is None else empty:
+        with st.container(border=True):
+            st.markdown(f"**{charts.title_of(chart)}**")
+            st.info(EMPTY, icon=":material/info:")
+        return None
+    event = st.altair_chart(
+        chart,
+        width="stretch",
+        key=key,
+        on_select=on_select or "ignore",
+        selection_mode=selection_mode if on_select else None,
+    )
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "PNG",
+        data=lambda: charts.png_bytes(chart, context),
+        file_name=f"{name}.png",
+        mime="image/png",
+        icon=":material/image:",
+        key=f"{key}_png",
+        on_click="ignore",
+    )
+    right.download_button(
+        "CSV",
+        data=charts.csv_bytes(frame, place_label),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    return event
+
+
+# --- drill-down into Atendimentos ---------------------------------------------------------------
+
+
+def context(filters: reports.Filters, options: reports.Options) -> list[str]:
+    """The period and the filters a chart was drawn with, in words (for its PNG)."""
+    reasons, depts, methods = (
+        dict(options.reasons),
+        dict(options.departments),
+        dict(options.methods),
+    )
+    out = [f"Período: {filters.start:%d/%m/%Y} a {filters.end:%d/%m/%Y}"]
+    chosen = []
+    if filters.reasons:
+        chosen.append("motivo " + ", ".join(reasons[r] for r in filters.reasons))
+    if filters.selected_reason is not None:
+        chosen.append(f"clicado: {reasons[filters.selected_reason]}")
+    if filters.department_id is not None:
+        chosen.append("departamento " + depts.get(filters.department_id, "?"))
+    if filters.method is not None:
+        chosen.append("método " + methods.get(filters.method, filters.method))
+    out.append("Filtros: " + ("; ".join(chosen) if chosen else "nenhum"))
+    return out
+
+
+def ticket_filters(
+    filters: reports.Filters,
+    *,
+    reason: int | None = None,
+    month_start: date | None = None,
+    subject_id: int | None = None,
+) -> tl.Filters:
+    """The Atendimentos filters that list what a chart element counts: the period (or the
+    clicked month inside it), the reason, the department and the method."""
+    start, end = filters.start, filters.end
+    if month_start is not None:
+        nxt = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        start, end = max(start, month_start), min(end, nxt - timedelta(days=1))
+    chosen = reason or filters.selected_reason
+    if chosen is None and len(filters.reasons) == 1:
+        chosen = filters.reasons[0]
+    return tl.Filters(
+        departments=(filters.department_id,) if filters.department_id else (),
+        reason=chosen,
+        method=filters.method,
+        date_from=start,
+        date_to=end,
+        subject=subject_id,
+    )
+
+
+def open_tickets(filters: tl.Filters) -> None:
+    st.switch_page(TICKETS_PAGE, query_params=filters.to_query())
+
+
+def month_from_selection(state, data: reports.ChartsData) -> date | None:
+    """The month clicked in the monthly chart (selection parameter `mes`)."""
+    try:
+        points = state["selection"][charts.MONTH_SELECTION]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    labels = dict(zip(data.monthly.month, data.monthly.month_start, strict=False))
+    for point in points or []:
+        start = labels.get(point.get("month")) if isinstance(point, dict) else None
+        if start:
+            return date.fromisoformat(start)
+    return None
+
+
+def reason_link(filters: reports.Filters, subject_id: int | None, label: str) -> None:
+    st.page_link(
+        TICKETS_PAGE,
+        label=label,
+        icon=":material/open_in_new:",
+        query_params=ticket_filters(filters, subject_id=subject_id).to_query(),
+    )
+
+
+def views(data: reports.ChartsData, ctx: list[str]) -> None:
+    """People, Amounts and Method, each in its tab."""
+    people, amounts, method = st.tabs(["Pessoas", "Valores", "Método de cálculo"])
+    with people:
+        left, right = st.columns(2)
+        with left:
+            show(
+                chart_views.openers_chart(data.openers),
+                data.openers,
+                "pedidos-por-atendente",
+                "graf_atendentes",
+                context=ctx,
+            )
+        with right:
+            show(
+                chart_views.deciders_chart(data.deciders),
+                data.deciders,
+                "decisoes-por-analista",
+                "graf_analistas",
+                context=ctx,
+            )
+    with amounts:
+        show(
+            chart_views.amounts_chart(data.amounts),
+            data.amounts,
+            "valor-calculado-e-aprovado",
+            "graf_valores",
+            context=ctx,
+        )
+    with method:
+        show(
+            chart_views.methods_chart(data.methods),
+            data.methods,
+            "pedidos-por-metodo",
+            "graf_metodos",
+            context=ctx,
+        )
