@@ -215,7 +215,7 @@ def app_rerun(path: Path, runs: int) -> tuple[float, float]:
     at.button(key="FormSubmitter:login-Entrar").click().run()
     at.switch_page("pages/charts.py").run()
     assert not at.exception, at.exception
-    assert len(at.get("vega_lite_chart")) == 7, "the charts page did not draw its charts"
+    assert len(at.get("vega_lite_chart")) >= 7, "the charts page did not draw its charts"
     warm, _ = median_ms(lambda: at.run(), runs)
 
     def cold():
@@ -267,7 +267,7 @@ def main() -> None:
     ms_clicked, _ = median_ms(use_case(clicked), args.runs)
     ms_naive, _ = median_ms(lambda: naive_baseline(store, filters), args.runs)
     requests = next(f.value for f in data.headline if f.key == "requests")
-    print(f"report use-case, uncached SQL (all 7 charts + figures): {ms:8.1f} ms")
+    print(f"report use-case, uncached SQL (every chart + figures):  {ms:8.1f} ms")
     print(f"report use-case, a reason clicked:                    {ms_clicked:8.1f} ms")
     print(f"naive baseline (rows into pandas, aggregate there):   {ms_naive:8.1f} ms")
     print(

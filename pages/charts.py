@@ -170,4 +170,5 @@ blocks.show(
     "graf_departamentos",
     context=ctx,
 )
-blocks.views(data, ctx)
+st.subheader("Mais visões")
+blocks.views(filters, user, today, ctx)

@@ -12,6 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lib.usecases import reports
 from lib.usecases import ticket_list as tl
 from ui import chart_views, charts
+from ui import reports as cached
 
 TICKETS_PAGE = "pages/tickets.py"
 EMPTY = "Sem dados no período."
@@ -171,10 +172,20 @@ def reason_link(filters: reports.Filters, subject_id: int | None, label: str) ->
     )
 
 
-def views(data: reports.ChartsData, ctx: list[str]) -> None:
-    """People, Amounts and Method, each in its tab."""
-    people, amounts, method = st.tabs(["Pessoas", "Valores", "Método de cálculo"])
-    with people:
+def views(filters: reports.Filters, user, today: date, ctx: list[str]) -> None:
+    """People, Amounts or Method: one at a time, computed only when chosen."""
+    view = st.segmented_control(
+        "Mais visões",
+        list(reports.VIEWS),
+        format_func=reports.VIEWS.get,
+        key="graf_visao",
+        label_visibility="collapsed",
+    )
+    if view is None:
+        st.caption("Escolha uma visão: pessoas, valores ou método de cálculo.")
+        return
+    data = cached.chart_view(filters, view, user, today)
+    if view == "pessoas":
         left, right = st.columns(2)
         with left:
             show(
@@ -192,7 +203,7 @@ def views(data: reports.ChartsData, ctx: list[str]) -> None:
                 "graf_analistas",
                 context=ctx,
             )
-    with amounts:
+    elif view == "valores":
         show(
             chart_views.amounts_chart(data.amounts),
             data.amounts,
@@ -200,7 +211,7 @@ def views(data: reports.ChartsData, ctx: list[str]) -> None:
             "graf_valores",
             context=ctx,
         )
-    with method:
+    else:
         show(
             chart_views.methods_chart(data.methods),
             data.methods,

@@ -29,3 +29,14 @@ def _charts_page(
 
 def charts_page(filters: reports.Filters, user: User, today: date) -> reports.ChartsData:
     return _charts_page(filters, today, user, user.id, config.db_path())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="Calculando…", max_entries=64)
+def _chart_view(
+    filters: reports.Filters, view: str, today: date, _user: User, user_id: int, db_path: str
+) -> reports.ViewData:
+    return reports.chart_view(session.store(), _user, filters, view, today=today)
+
+
+def chart_view(filters: reports.Filters, view: str, user: User, today: date) -> reports.ViewData:
+    return _chart_view(filters, view, today, user, user.id, config.db_path())

@@ -218,7 +218,7 @@ _DEADLINE_SEGMENTS = [
     (
         NO_DEADLINE,
         "FROM ticket t CROSS JOIN (SELECT NULL::INTEGER AS reason, NULL::VARCHAR AS decision,"
-        " NULL::VARCHAR AS opa_protocol) dr"
+        " NULL::VARCHAR AS opa_protocol, NULL::DATE AS deadline, NULL::VARCHAR AS method) dr"
         " WHERE NOT EXISTS (SELECT 1 FROM discount_request x WHERE x.ticket_id = t.id) AND",
     ),
 ]

@@ -150,10 +150,6 @@ class ChartsData:
     places: pd.DataFrame
     decisions: pd.DataFrame
     months: list[str] = field(default_factory=list)  # the month labels in order, for the x axis
-    openers: pd.DataFrame = field(default_factory=pd.DataFrame)  # per attendant
-    deciders: pd.DataFrame = field(default_factory=pd.DataFrame)  # per finance analyst
-    amounts: pd.DataFrame = field(default_factory=pd.DataFrame)  # computed vs approved
-    methods: pd.DataFrame = field(default_factory=pd.DataFrame)  # per calculation method
 
 
 @dataclass(frozen=True)
@@ -224,10 +220,6 @@ def charts_page(
             handling = rs.handling_times(cur, selected)
             places = rs.top_places(cur, selected, filters.place_by, TOP_PLACES)
             decisions = rs.decisions(cur, selected)
-            openers = rs.by_opener(cur, selected)
-            deciders = rs.by_decider(cur, selected)
-            amounts = rs.amounts(cur, selected)
-            methods = rs.by_method(cur, selected)
         finally:
             rs.drop_facts(cur)
     months = _month_labels(filters.start, filters.end)
@@ -243,11 +235,60 @@ def charts_page(
         places=_places(places),
         decisions=_decisions(decisions),
         months=months,
-        openers=_frame(openers, ["person", "requests"]),
-        deciders=_deciders(deciders),
-        amounts=_amounts(amounts),
-        methods=_methods(methods),
     )
+
+
+VIEWS = {"pessoas": "Pessoas", "valores": "Valores", "metodo": "Método de cálculo"}
+
+
+@dataclass
+class ViewData:
+    """One of the views asked for beside the charts; only the chosen one is computed."""
+
+    view: str
+    openers: pd.DataFrame = field(default_factory=pd.DataFrame)  # per attendant
+    deciders: pd.DataFrame = field(default_factory=pd.DataFrame)  # per finance analyst
+    amounts: pd.DataFrame = field(default_factory=pd.DataFrame)  # computed vs approved
+    methods: pd.DataFrame = field(default_factory=pd.DataFrame)  # per calculation method
+
+
+def chart_view(
+    store: Store, actor: User, filters: Filters, view: str, today: date | None = None
+) -> ViewData:
+    """People (requests opened per attendant; per finance analyst decided, adjusted, rejected
+    and the median time to decide), Amounts (computed vs approved, adjustments, approvals
+    above one fee) or Method (the split by calculation method), under the page's filters and
+    clicked reason. Computed on demand, so the page keeps its time."""
+    require(actor, Perm.VIEW_CHARTS)
+    if view not in VIEWS:
+        raise DomainError("Visão desconhecida.")
+    if filters.method is not None and filters.method not in METHODS:
+        raise DomainError("Método de cálculo desconhecido.")
+    previous_start, start, end = filters.bounds()
+    selected = filters.selected_reason
+    refresh_facts(store)
+    out = ViewData(view)
+    with store.read() as cur:
+        rs.build_facts(
+            cur,
+            previous_start=start,  # only the period itself
+            start=start,
+            end=end,
+            reasons=list(filters.reasons),
+            department_id=filters.department_id,
+            method=filters.method,
+        )
+        try:
+            if view == "pessoas":
+                out.openers = _frame(rs.by_opener(cur, selected), ["person", "requests"])
+                out.deciders = _deciders(rs.by_decider(cur, selected))
+            elif view == "valores":
+                out.amounts = _amounts(rs.amounts(cur, selected))
+            else:
+                out.methods = _methods(rs.by_method(cur, selected))
+        finally:
+            rs.drop_facts(cur)
+    return out
 
 
 def refresh_facts(store: Store) -> int:

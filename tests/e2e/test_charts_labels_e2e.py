@@ -11,6 +11,7 @@ aria-label, and its labels are the `text` elements under `.role-axis-label`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -64,12 +65,13 @@ def demo_server(tmp_path) -> Iterator[tuple[Server, dict[str, int]]]:
     store.migrate(demo=True)
     seed_demo(store)
     today = now().date()
-    data = reports.charts_page(
-        store,
-        User(0, "t", "t", Role.SUPERVISOR),
-        reports.Filters(*reports.default_period(today)),
-        today,
-    )
+    boss = User(0, "t", "t", Role.SUPERVISOR)
+    filters = reports.Filters(*reports.default_period(today))
+    data = reports.charts_page(store, boss, filters, today)
+    boxes = reports.charts_page(store, boss, replace(filters, place_by="cto_box"), today).places
+    people = reports.chart_view(store, boss, filters, "pessoas", today)
+    amounts = reports.chart_view(store, boss, filters, "valores", today).amounts
+    methods = reports.chart_view(store, boss, filters, "metodo", today).methods
     expected = {
         "Descontos por motivo": len(data.by_reason),
         "Tendência mensal por motivo": len(data.months),
@@ -78,10 +80,11 @@ def demo_server(tmp_path) -> Iterator[tuple[Server, dict[str, int]]]:
         "Duração das interrupções por motivo": len(data.durations),
         "Os bairros com mais clientes com desconto": len(data.places),
         "Atendimentos por departamento e status": data.departments.department.nunique(),
-        "Pedidos abertos por atendente": len(data.openers),
-        "Decisões por analista do financeiro": len(data.deciders),
-        "Valor calculado e aprovado por motivo": len(data.amounts),
-        "Pedidos por método de cálculo": len(data.methods),
+        "Os caixas CTO com mais clientes com desconto": len(boxes),
+        "Pedidos abertos por atendente": len(people.openers),
+        "Decisões por analista do financeiro": len(people.deciders),
+        "Valor calculado e aprovado por motivo": len(amounts),
+        "Pedidos por método de cálculo": len(methods),
     }
     store.close()
     srv = start_server(db, tmp_path, demo=True)
@@ -123,8 +126,13 @@ def test_every_category_label_is_drawn_at_1366x768(demo_server, browser):
         page.wait_for_timeout(800)
         seen = _read_visible(page)
         screenshot(page, "charts-labels-1366")
-        for tab in ("Pessoas", "Valores", "Método de cálculo"):
-            page.get_by_role("tab", name=tab).click()
+        page.get_by_text("Caixa CTO", exact=True).click()  # places by CTO box (15 of them)
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        seen.update(_read_visible(page))
+        for view in ("Pessoas", "Valores", "Método de cálculo"):
+            page.locator("[data-testid='stButtonGroup'] button", has_text=view).click()
+            wait_idle(page)
             page.wait_for_timeout(800)
             seen.update(_read_visible(page))
     finally:
