@@ -123,7 +123,6 @@ with row[1]:
     )
     month = blocks.month_from_selection(month_event, data)
     if month is not None:  # a month clicked: its requests in Atendimentos
-        st.session_state.pop("graf_mensal", None)
         blocks.open_tickets(
             blocks.ticket_filters(filters, month_start=month, subject_id=options.discount_subject)
         )
@@ -163,12 +162,17 @@ with row[1]:
         place_label=place_label,
         context=ctx,
     )
-blocks.show(
+dept_event = blocks.show(
     charts.departments_chart(data.departments, data.departments_scope),
     data.departments,
     "atendimentos-por-departamento",
     "graf_departamentos",
+    on_select="rerun",
+    selection_mode=charts.DEPARTMENT_SELECTION,
     context=ctx,
 )
+picked = blocks.department_from_selection(dept_event)
+if picked and (to := blocks.department_filters(filters, options, picked, data.departments_scope)):
+    blocks.open_tickets(to)
 st.subheader("Mais visões")
 blocks.views(filters, user, today, ctx)

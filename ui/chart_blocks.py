@@ -4,6 +4,7 @@ supervisors asked for (People, Amounts, Method)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import streamlit as st
@@ -161,6 +162,38 @@ def month_from_selection(state, data: reports.ChartsData) -> date | None:
         if start:
             return date.fromisoformat(start)
     return None
+
+
+def department_from_selection(state) -> tuple[str, str] | None:
+    """(department name, status code) of the bar clicked in the departments chart."""
+    try:
+        points = state["selection"][charts.DEPARTMENT_SELECTION]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    for point in points or []:
+        if isinstance(point, dict) and point.get("department") and point.get("status"):
+            return str(point["department"]), str(point["status"])
+    return None
+
+
+def department_filters(
+    filters: reports.Filters,
+    options: reports.Options,
+    picked: tuple[str, str],
+    scope: str,
+) -> tl.Filters | None:
+    """Atendimentos filtered to the clicked department and status in the period; when the
+    chart counted only discount tickets, to those (reason, method) too."""
+    name, status = picked
+    ids = [i for i, n in options.departments if n == name]
+    if not ids:
+        return None
+    base = (
+        ticket_filters(filters, subject_id=options.discount_subject)
+        if scope == "descontos"
+        else tl.Filters(date_from=filters.start, date_to=filters.end)
+    )
+    return replace(base, departments=(ids[0],), status=(status,))
 
 
 def reason_link(filters: reports.Filters, subject_id: int | None, label: str) -> None:

@@ -103,6 +103,7 @@ HOURS = ",.1f"
 METRICS = {"requests": "Pedidos", "approved_total": "Valor aprovado (R$)"}
 REASON_SELECTION = "motivo"  # the Vega-Lite parameter name the page reads the click from
 MONTH_SELECTION = "mes"  # a click on a month of the monthly chart (opens Atendimentos)
+DEPARTMENT_SELECTION = "depto"  # a click on a department's bar (opens Atendimentos)
 
 # Streamlit draws a chart in exactly the height its spec names, title, axes and legend
 # included: a fixed height squeezed the bars until Vega dropped most of their labels. Each
@@ -244,10 +245,13 @@ def _month_axis_h(months: list[str]) -> int:
 
 
 def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
-    """Tickets by department and status."""
+    """Tickets by department and status; a click on a bar opens those tickets."""
+    pick = alt.selection_point(
+        name=DEPARTMENT_SELECTION, fields=["department", "status"], toggle=False
+    )
     chart = (
         alt.Chart(df)
-        .mark_bar()
+        .mark_bar(cursor="pointer")
         .encode(
             y=alt.Y(
                 "department:N",
@@ -269,13 +273,14 @@ def departments_chart(df: pd.DataFrame, scope: str) -> alt.Chart:
                 alt.Tooltip("tickets:Q", title="Atendimentos", format=COUNT),
             ],
         )
+        .add_params(pick)
         .properties(height=bars_height(df["department"].nunique(), subtitle=True, legend_rows=2))
     )
     subtitle = (
         "Todos os atendimentos abertos no período."
         if scope == "todos"
         else "Só os atendimentos de desconto que passam pelos filtros de motivo e método."
-    )
+    ) + " Clique numa barra para vê-los no Atendimentos."
     return _finish(chart, "Atendimentos por departamento e status", subtitle)
 
 

@@ -43,3 +43,23 @@ def test_the_past_deadline_link_lists_the_overdue_requests(charts_server, page):
     assert parse_qs(urlsplit(page.url).query)["prazo"] == ["vencido"]
     page.get_by_role("button", name="Prazo vencido").wait_for()  # the removable chip
     page.get_by_text("Atendimentos 1–1 de 1").wait_for()  # Q, opened in July
+
+
+def test_clicking_a_department_bar_opens_those_tickets(charts_server, page):  # noqa: F811
+    open_charts(page, charts_server.url)
+    depts = page.locator(CHART).nth(6)
+    depts.scroll_into_view_if_needed()
+    depts.locator("g.role-mark path").first.wait_for(state="attached")
+    page.wait_for_timeout(500)
+    bars = depts.evaluate(
+        """el => Array.from(el.querySelectorAll('g.role-mark path')).map(p => {
+             const r = p.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"""
+    )
+    # FINANCEIRO's widest segment: the 3 solved tickets (A, B, C)
+    x, y, w, h = max(bars, key=lambda b: b[2])
+    page.mouse.click(x + w / 2, y + h / 2)
+    page.wait_for_url("**/atendimentos?**")
+    wait_idle(page)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["status"] == ["S"] and len(query["depto"]) == 1, page.url
+    page.get_by_text("Atendimentos 1–3 de 3").wait_for()

@@ -4,6 +4,7 @@ and the drill-down into Atendimentos (its filters list what a chart element coun
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -212,3 +213,24 @@ def test_views_are_for_supervisors_and_known_names(rw):
         reports.chart_view(rw.store, rw.financeiro, f, "pessoas", TODAY)
     with pytest.raises(DomainError):
         reports.chart_view(rw.store, rw.supervisor, f, "tudo; DROP TABLE ticket", TODAY)
+
+
+def test_a_department_bar_opens_its_tickets(rw):
+    options = reports.filter_options(rw.store, rw.supervisor)
+    fin = next(i for i, n in options.departments if n == "FINANCEIRO")
+    state = {
+        "selection": {charts.DEPARTMENT_SELECTION: [{"department": "FINANCEIRO", "status": "S"}]}
+    }
+    picked = chart_blocks.department_from_selection(state)
+    assert picked == ("FINANCEIRO", "S")
+    f = reports.Filters(START, END)
+    every = chart_blocks.department_filters(f, options, picked, "todos")
+    assert every == tl.Filters(departments=(fin,), status=("S",), date_from=START, date_to=END)
+    # the chart's bar counted 3 solved FINANCEIRO tickets (A, B, C); the list shows the same
+    bar = page(rw).departments
+    counted = int(bar[(bar.department == "FINANCEIRO") & (bar.status == "S")].tickets.sum())
+    assert tl.list_page(rw.store, rw.supervisor, every).total == counted == 3
+    only = chart_blocks.department_filters(replace(f, reasons=(3,)), options, picked, "descontos")
+    assert only.reason == 3 and only.subject == options.discount_subject
+    assert chart_blocks.department_filters(f, options, ("NÃO EXISTE", "S"), "todos") is None
+    assert chart_blocks.department_from_selection({"selection": {}}) is None
