@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from lib.auth import User
 from lib.usecases import reports
 from lib.usecases import ticket_list as tl
 from ui import chart_views, charts
@@ -205,12 +206,12 @@ def reason_link(filters: reports.Filters, subject_id: int | None, label: str) ->
     )
 
 
-def views(filters: reports.Filters, user, today: date, ctx: list[str]) -> None:
+def views(filters: reports.Filters, user: User, today: date, ctx: list[str]) -> None:
     """People, Amounts or Method: one at a time, computed only when chosen."""
     view = st.segmented_control(
         "Mais visões",
         list(reports.VIEWS),
-        format_func=reports.VIEWS.get,
+        format_func=lambda v: reports.VIEWS[v],
         key="graf_visao",
         label_visibility="collapsed",
     )
