@@ -83,7 +83,7 @@ def deciders_chart(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("decide_hours:Q", title="Mediana até decidir (h)", format=",.1f"),
             ],
         )
-        .properties(height=bars_height(2 * len(df), subtitle=True, legend_rows=3))
+        .properties(height=bars_height(3 * len(df), subtitle=True, legend_rows=3))
     )
     return _finish(
         chart,

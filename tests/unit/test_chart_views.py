@@ -88,7 +88,7 @@ def test_view_charts_draw_every_row(rw):
     data = Views(rw)
     for chart, rows in (
         (chart_views.openers_chart(data.openers), 1),
-        (chart_views.deciders_chart(data.deciders), 3),
+        (chart_views.deciders_chart(data.deciders), 3),  # 3 bars: decided, adjusted, rejected
         (chart_views.amounts_chart(data.amounts), 4),
         (chart_views.methods_chart(data.methods), 1),
     ):
@@ -203,6 +203,7 @@ def test_deadline_link_lists_what_the_figure_counts(rw, monkeypatch, deadline):
     )
     assert labels["deadline"].startswith("Prazo vencido")
     assert tl.Filters.from_query({"prazo": "qualquer"}).deadline is None
+    assert tl.Filters.from_query({"metodo": "x'; DROP TABLE ticket"}).method is None
 
 
 def test_views_are_for_supervisors_and_known_names(rw):
