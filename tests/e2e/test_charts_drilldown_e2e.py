@@ -55,11 +55,11 @@ def test_clicking_a_department_bar_opens_those_tickets(charts_server, page):  # 
         """el => Array.from(el.querySelectorAll('g.role-mark path')).map(p => {
              const r = p.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"""
     )
-    # FINANCEIRO's widest segment: the 3 solved tickets (A, B, C)
+    # FINANCEIRO's widest segment: the 4 solved tickets of the last 12 months (A, B, C, P)
     x, y, w, h = max(bars, key=lambda b: b[2])
     page.mouse.click(x + w / 2, y + h / 2)
     page.wait_for_url("**/atendimentos?**")
     wait_idle(page)
     query = parse_qs(urlsplit(page.url).query)
     assert query["status"] == ["S"] and len(query["depto"]) == 1, page.url
-    page.get_by_text("Atendimentos 1–3 de 3").wait_for()
+    page.get_by_text("Atendimentos 1–4 de 4").wait_for()

@@ -107,10 +107,11 @@ def _read_visible(page) -> dict[str, dict]:
     return out
 
 
-def test_every_category_label_is_drawn_at_1366x768(demo_server, browser):
+@pytest.mark.parametrize("width", [1366, 1600])
+def test_every_category_label_is_drawn_at_1366x768(demo_server, browser, width):
     srv, expected = demo_server
     context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="pt-BR", timezone_id="America/Sao_Paulo"
+        viewport={"width": width, "height": 768}, locale="pt-BR", timezone_id="America/Sao_Paulo"
     )
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -125,7 +126,7 @@ def test_every_category_label_is_drawn_at_1366x768(demo_server, browser):
         )
         page.wait_for_timeout(800)
         seen = _read_visible(page)
-        screenshot(page, "charts-labels-1366")
+        screenshot(page, f"charts-labels-{width}")
         page.get_by_text("Caixa CTO", exact=True).click()  # places by CTO box (15 of them)
         wait_idle(page)
         page.wait_for_timeout(800)
