@@ -112,3 +112,27 @@ with st.form("settings"):
 st.subheader("Métodos de cálculo")
 for m in METHODS.values():
     st.markdown(f"- **{m.label}** — {m.source}")
+
+# --- incidents (issue 15) ---------------------------------------------------------------------
+st.subheader("Incidentes")
+
+
+@errors.callback_guard
+def _save_auto() -> None:
+    try:
+        settings.set_incident_auto_compensation(store, user, st.session_state["cfg_inc_auto"])
+    except DomainError as exc:
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
+    else:
+        st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
+
+
+st.toggle(
+    "Ressarcimento automático ao encerrar um incidente",
+    value=rules.incident_auto_compensation,
+    key="cfg_inc_auto",
+    on_change=_save_auto,
+    help="Desligado por padrão: o procedimento concede o desconto só quando o cliente pede. "
+    "Ligado, ao encerrar um incidente, cada contrato afetado sem pedido recebe um pedido "
+    "automático (origem Interna), como o ressarcimento automático da Anatel (RQUAL) espera.",
+)

@@ -295,3 +295,52 @@ def monthly_stats(cur: Cursor) -> list[dict]:
         """SELECT date_trunc('month', started_at)::DATE AS month, reason, count(*) AS incidents
            FROM incident GROUP BY ALL ORDER BY month, reason""",
     )
+
+
+def load_incident(cur: Cursor, spec: dict, at: datetime) -> int:
+    """A generated incident (lib.demo.isp hands it over: reason, title, start, end or None,
+    its CTO boxes, the neighbourhood and its requests' ticket ids): the incident, its scope by
+    CTO box resolved to members, its history, and the link of its requests."""
+    incident_id = insert_incident(
+        cur,
+        {
+            "reason": spec["reason"],
+            "title": spec["title"],
+            "cause": f"Bairro {spec['hood']}.",
+            "started_at": spec["started_at"],
+            "ended_at": spec["ended_at"],
+            "scope_kind": "cto",
+            "opened_at": spec["started_at"],
+            "closed_at": spec["ended_at"],
+        },
+    )
+    set_scope(cur, incident_id, spec["boxes"])
+    found = resolve_scope(cur, "cto", spec["boxes"])
+    replace_members(cur, incident_id, found)
+    add_event(
+        cur,
+        incident_id,
+        spec["started_at"],
+        None,
+        "abrir",
+        f"Caixas CTO/NAP: {', '.join(spec['boxes'])} ({len(found)} logins). Dados de demonstração.",
+    )
+    if spec["ended_at"] is not None:
+        add_event(cur, incident_id, spec["ended_at"], None, "encerrar", "Dados de demonstração.")
+    tickets = spec.get("tickets") or []
+    if tickets:
+        # a contract cancelled since the incident still was affected by it
+        cur.execute(
+            """INSERT INTO incident_member (incident_id, login_id, contract_id, customer_id)
+               SELECT DISTINCT ?, t.login_id, l.contract_id, t.customer_id
+               FROM ticket t JOIN login l ON l.id = t.login_id
+               WHERE t.id IN (SELECT unnest(?::BIGINT[]))
+               ON CONFLICT DO NOTHING""",
+            [incident_id, tickets],
+        )
+        cur.execute(
+            "UPDATE discount_request SET incident_id = ? "
+            "WHERE ticket_id IN (SELECT unnest(?::BIGINT[]))",
+            [incident_id, tickets],
+        )
+    return incident_id
