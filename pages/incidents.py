@@ -31,6 +31,8 @@ with tab_list:
     if not rows:
         st.info("Nenhum incidente registrado.")
     else:
+        ids = [r["id"] for r in rows]
+        table_key = f"incidents_table_{len(ids)}_{ids[0]}"  # new data: a fresh selection
         st.dataframe(
             [
                 {
@@ -48,9 +50,14 @@ with tab_list:
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(rows), 300),
-            key="incidents_table",
+            key=table_key,
+            on_select="rerun",
+            selection_mode="single-row",
         )
-        ids = [r["id"] for r in rows]
+        clicked = (st.session_state.get(table_key) or {}).get("selection", {}).get("rows")
+        if clicked and clicked[0] < len(ids):  # a row position: turn it into the id at once
+            if st.session_state.get("incidents_clicked") != ids[clicked[0]]:
+                st.session_state[SELECTED] = st.session_state["incidents_clicked"] = ids[clicked[0]]
         titles = {r["id"]: f"#{r['id']} {r['title']}" for r in rows}
         if st.session_state.get(SELECTED) not in ids:
             st.session_state[SELECTED] = ids[0]

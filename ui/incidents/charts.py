@@ -11,12 +11,18 @@ import pandas as pd
 
 from lib import fmt
 from lib.domain import REASONS
-from ui.charts import COUNT, MONEY, PT_BR_LOCALE, REASON_SCALE
+from ui.charts import COUNT, MONEY, PT_BR_LOCALE, REASON_COLOURS
 
+# The incident reasons only (3-5), in the colours every chart gives them.
+INCIDENT_REASON_SCALE = alt.Scale(
+    domain=[REASONS[c].label for c in (3, 4, 5)], range=[REASON_COLOURS[c] for c in (3, 4, 5)]
+)
 TOP_METRICS = {"customers": "Clientes afetados", "computed": "Valor calculado (R$)"}
 
 
-def _finish(chart: alt.Chart, title: str, subtitle: str = "") -> alt.Chart:
+def _finish(
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, subtitle: str = ""
+) -> alt.Chart:
     params: dict = {"text": title, "anchor": "start"}
     if subtitle:
         params["subtitle"] = subtitle
@@ -51,7 +57,7 @@ def monthly_chart(df: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "reason_label:N",
                 title="Motivo",
-                scale=REASON_SCALE,
+                scale=INCIDENT_REASON_SCALE,
                 legend=alt.Legend(orient="bottom", columns=1, labelLimit=320),
             ),
             tooltip=[
@@ -61,6 +67,7 @@ def monthly_chart(df: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+    chart = chart.properties(height=220)
     return _finish(chart, "Incidentes por motivo e mês", "Pelo mês de início do incidente")
 
 
@@ -110,7 +117,9 @@ def top_chart(df: pd.DataFrame, metric: str = "customers", n: int = 10) -> alt.C
                 title=TOP_METRICS[metric],
                 axis=alt.Axis(format=MONEY if metric == "computed" else COUNT, tickMinStep=1),
             ),
-            color=alt.Color("reason_label:N", title="Motivo", scale=REASON_SCALE, legend=None),
+            color=alt.Color(
+                "reason_label:N", title="Motivo", scale=INCIDENT_REASON_SCALE, legend=None
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title="Incidente"),
                 alt.Tooltip("reason_label:N", title="Motivo"),
@@ -146,9 +155,61 @@ def map_frame(members: list[dict]) -> pd.DataFrame:
                 "lat": sum(p[0] for p in pts) / len(pts),
                 "lon": sum(p[1] for p in pts) / len(pts),
                 "logins": len(pts),
-                "size": 40 + 15 * len(pts),
             }
             for place, pts in sorted(groups.items())
         ],
-        columns=["place", "lat", "lon", "logins", "size"],
+        columns=["place", "lat", "lon", "logins"],
+    )
+
+
+def map_chart(points: pd.DataFrame, logins: pd.DataFrame | None = None) -> alt.Chart:
+    """The affected boxes on latitude/longitude (no map tiles: the app runs without internet),
+    each circle sized by its logins, over the affected logins as small dots."""
+    lon = alt.X(
+        "lon:Q", title="Longitude", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3f")
+    )
+    lat = alt.Y("lat:Q", title="Latitude", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3f"))
+    boxes = (
+        alt.Chart(points)
+        .mark_circle(opacity=0.55, color="#e15759", stroke="#7f1d1d", strokeWidth=1)
+        .encode(
+            x=lon,
+            y=lat,
+            size=alt.Size("logins:Q", title="Logins", scale=alt.Scale(range=[80, 1600])),
+            tooltip=[
+                alt.Tooltip("place:N", title="Caixa / bairro"),
+                alt.Tooltip("logins:Q", title="Logins afetados", format=COUNT),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(points)
+        .mark_text(dy=-14, fontSize=11, color="#333")
+        .encode(x=lon, y=lat, text="place:N")
+    )
+    layers: list = [boxes, labels]
+    if logins is not None and not logins.empty:
+        dots = (
+            alt.Chart(logins)
+            .mark_circle(size=12, color="#4e79a7", opacity=0.6)
+            .encode(x=lon, y=lat, tooltip=[alt.Tooltip("place:N", title="Caixa / bairro")])
+        )
+        layers.insert(0, dots)
+    layered = alt.layer(*layers).properties(height=360)
+    return _finish(layered, "Caixas afetadas", "Posição média dos logins de cada caixa CTO/NAP")
+
+
+def login_points(members: list[dict]) -> pd.DataFrame:
+    """Each affected login with coordinates, and its box."""
+    return pd.DataFrame(
+        [
+            {
+                "lat": float(m["latitude"]),
+                "lon": float(m["longitude"]),
+                "place": m.get("cto_box") or m.get("neighbourhood") or "?",
+            }
+            for m in members
+            if m.get("latitude") is not None and m.get("longitude") is not None
+        ],
+        columns=["lat", "lon", "place"],
     )

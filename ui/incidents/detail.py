@@ -126,6 +126,8 @@ def _close_block(store: Store, user: User, view: incidents.IncidentView) -> None
                 " O ressarcimento automático está ligado: cada contrato afetado sem pedido "
                 "recebe um pedido automático."
             )
+        else:
+            text += " O ressarcimento automático está desligado (Configurações)."
         st.caption(text)
         st.button(
             "Encerrar incidente",
@@ -150,7 +152,7 @@ def _requests_tab(store: Store, user: User, view: incidents.IncidentView) -> Non
                 "Status": STATUS_LABELS.get(r["status"], r["status"]),
                 "Decisão": DECISION_LABELS.get(r["decision"], r["decision"]),
                 "Automático": "Sim" if r["automatic"] else "Não",
-                "Minutos": r["minutes"],
+                "Minutos": "" if r["minutes"] is None else r["minutes"],
                 "Calculado": fmt.brl(r["computed_amount"])
                 if r["computed_amount"] is not None
                 else "",
@@ -253,10 +255,13 @@ def render(store: Store, user: User, incident_id: int) -> None:
         if points.empty:
             st.info("Os logins afetados não têm coordenadas: não há mapa.")
         else:
-            st.map(points, latitude="lat", longitude="lon", size="size", height=360)
+            st.altair_chart(
+                charts.map_chart(points, charts.login_points(view.members)),
+                key="incident_map",
+            )
             st.caption(
-                f"Um ponto por caixa CTO/NAP afetada ({len(points)}), no centro dos seus "
-                "logins; o tamanho cresce com o número de logins."
+                f"Um círculo por caixa CTO/NAP afetada ({len(points)}), no centro dos seus "
+                "logins, maior quanto mais logins; os pontos azuis são os logins."
             )
     with tabs[4]:
         st.dataframe(
