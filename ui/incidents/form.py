@@ -71,6 +71,7 @@ def fields(store: Store, user: User, key: str, current: dict | None = None) -> N
         min_value=ANY_DATETIME_MIN,
         max_value=ANY_DATETIME_MAX,
     )
+    ss.setdefault(f"{key}kind", "cto")  # the usual case: the boxes behind a cut cable
     kind = st.radio(
         "Abrangência",
         list(SCOPE_KINDS),
