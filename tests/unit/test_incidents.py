@@ -195,7 +195,7 @@ def test_automatic_compensation_gives_every_contract_exactly_one_request(world, 
     _request(world, north[5], None, START + timedelta(hours=2), returned=START + timedelta(hours=4))
     version = _version(world, incident_id)
     result = incidents.close_incident(world.store, noc, incident_id, END, version, now=NOW)
-    assert (result.returned, result.created, result.individual) == (5, 34, 1)
+    assert (result.returned, result.created, result.individual, result.covered) == (5, 34, 1, 0)
     # a second click on the same screen, and a stale tab, create nothing more
     with pytest.raises(StaleState, match="já foi encerrado por Nina NOC"):
         incidents.close_incident(world.store, noc, incident_id, END, version, now=NOW)
@@ -498,3 +498,48 @@ def test_bulk_approval_of_an_incidents_requests(world, north, noc):
     assert money["approved"] == sum(r["approved_amount"] for r in approved)
     with pytest.raises(PermissionDenied):
         incidents.approve_all(world.store, noc, incident_id, items)
+
+
+def test_migration_080_keeps_every_staff_row_and_allows_noc(tmp_path, monkeypatch):
+    """The staff table is rebuilt (DuckDB cannot alter a CHECK): a store created before 080
+    keeps its users, ids, hashes and sequence."""
+    import lib.store as store_mod
+    from lib.store import Store
+
+    before = [f for f in store_mod.migration_files() if f[0] < 80]
+    monkeypatch.setattr(store_mod, "migration_files", lambda: before)
+    old = Store(tmp_path / "old.duckdb")
+    old.migrate()
+    with old.transaction() as cur:
+        for name in ("ana", "bia"):
+            staff_store.insert_staff(
+                cur,
+                username=name,
+                name=name.title(),
+                role="atendente",
+                password_hash=f"hash-{name}",
+            )
+        cur.execute("UPDATE staff SET active = FALSE WHERE username = 'bia'")
+    with pytest.raises(Exception, match="CHECK"), old.transaction() as cur:
+        cur.execute("INSERT INTO staff (username, name, role) VALUES ('x', 'X', 'noc')")
+    old.close()
+    monkeypatch.undo()
+    new = Store(tmp_path / "old.duckdb")
+    assert new.migrate() == [80]
+    with new.transaction() as cur:
+        got = rows(cur, "SELECT id, username, password_hash, active FROM staff ORDER BY id")
+        assert got == [
+            {"id": 1, "username": "ana", "password_hash": "hash-ana", "active": True},
+            {"id": 2, "username": "bia", "password_hash": "hash-bia", "active": False},
+        ]
+        assert (
+            staff_store.insert_staff(
+                cur, username="nina", name="Nina", role="noc", password_hash=None
+            )
+            == 3
+        )
+    with pytest.raises(Exception, match="CHECK"), new.transaction() as cur:
+        cur.execute("INSERT INTO staff (username, name, role) VALUES ('y', 'Y', 'chefe')")
+    with pytest.raises(Exception, match="[Dd]uplicate|UNIQUE|unique"), new.transaction() as cur:
+        cur.execute("INSERT INTO staff (username, name, role) VALUES ('ana', 'A', 'noc')")
+    new.close()
