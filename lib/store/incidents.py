@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lib.store import Cursor, one, rows, scalar
+from lib.store.tickets import DISCOUNT_FIELDS
 
 INCIDENT_FIELDS = (
     "reason",
@@ -149,7 +150,7 @@ def members(cur: Cursor, incident_id: int) -> list[dict]:
     return rows(
         cur,
         """SELECT m.login_id, m.contract_id, m.customer_id, l.username, c.name AS customer,
-                  k.monthly_fee, l.neighbourhood, l.cto_box,
+                  k.monthly_fee, l.neighbourhood, l.cto_box, l.address,
                   coalesce(l.latitude, k.latitude, c.latitude) AS latitude,
                   coalesce(l.longitude, k.longitude, c.longitude) AS longitude
            FROM incident_member m
@@ -278,8 +279,16 @@ def set_request_incident(cur: Cursor, ticket_id: int, incident_id: int | None) -
     )
 
 
-def set_request_automatic(cur: Cursor, ticket_id: int) -> None:
-    cur.execute("UPDATE discount_request SET automatic = TRUE WHERE ticket_id = ?", [ticket_id])
+def insert_incident_request(cur: Cursor, values: dict[str, Any]) -> None:
+    """A discount request an incident creates, with its incident and `automatic` flag."""
+    unknown = set(values) - set(DISCOUNT_FIELDS) - {"incident_id", "automatic"}
+    if unknown:
+        raise ValueError(f"campos desconhecidos: {sorted(unknown)}")
+    cols = list(values)
+    cur.execute(
+        f"INSERT INTO discount_request ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [values[c] for c in cols],
+    )
 
 
 def count_requests(cur: Cursor, incident_id: int) -> int:

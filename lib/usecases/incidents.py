@@ -345,10 +345,10 @@ def _record_return(
     """The signal's return on one linked request waiting for it, with its value; the end is
     pulled back to the start of another live request of the contract that begins inside the
     period (that time is already compensated)."""
-    ticket, discount = load_shown(
-        cur, req["ticket_id"], req["status"], Decision.AGUARDANDO_RETORNO.value
-    )
-    assert discount is not None
+    # `req` was read in this transaction (linked_requests): the ticket's id, status and text,
+    # and the request itself; decide() and move() still update only from these states.
+    ticket = {"id": req["ticket_id"], "status": req["status"], "message": req["message"]}
+    discount = req
     start = interruption_start(discount["opened_at"], discount["incident_started_at"])
     note_extra = ""
     later = [s for s, e in taken if start < s < end]
@@ -417,9 +417,8 @@ def _create_automatic(
 ) -> bool:
     """One automatic request (origin Interna) for a contract that asked for none; the
     idempotency key (incident, contract) makes a second close create nothing."""
-    contract = cat.get_contract(cur, member["contract_id"])
-    assert contract is not None
-    fee = Decimal(contract["monthly_fee"])
+    contract = {"id": member["contract_id"]}
+    fee = Decimal(member["monthly_fee"])
     calc = calculate_discount(fee, start, end, rules.default_method, min_minutes=rules.min_minutes)
     reason = int(incident["reason"])
     occurred = start.astimezone(TZ).date()
@@ -458,9 +457,11 @@ def _create_automatic(
     )
     if ticket_id is None:
         return False
-    tk.insert_discount(
+    inc.insert_incident_request(
         cur,
         {
+            "incident_id": incident["id"],
+            "automatic": True,
             "ticket_id": ticket_id,
             "contract_id": contract["id"],
             "reason": reason,
@@ -483,8 +484,6 @@ def _create_automatic(
             "deadline": compensation_deadline(occurred, rules.deadline_days),
         },
     )
-    inc.set_request_incident(cur, ticket_id, incident["id"])
-    inc.set_request_automatic(cur, ticket_id)
     after_open(
         cur,
         actor,
