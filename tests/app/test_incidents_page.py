@@ -43,6 +43,11 @@ def test_a_noc_user_created_on_the_users_page_sees_incidents(logged_in, app_env)
     noc = new_app().run()
     login(noc, "nina", "segura-123")
     assert not noc.exception, noc.exception
+    noc.switch_page("pages/tickets.py").run()  # the NOC reads the tickets
+    assert not noc.exception, noc.exception
+    assert noc.title[0].value == "Atendimentos"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        noc.switch_page("pages/discount_request.py")
     noc.switch_page("pages/incidents.py").run()
     assert not noc.exception, noc.exception
     assert noc.title[0].value == "Incidentes"
