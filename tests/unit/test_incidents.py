@@ -541,3 +541,25 @@ def test_migration_080_keeps_every_staff_row_and_allows_noc(tmp_path, monkeypatc
     with pytest.raises(Exception, match="[Dd]uplicate|UNIQUE|unique"), new.transaction() as cur:
         cur.execute("INSERT INTO staff (username, name, role) VALUES ('ana', 'A', 'noc')")
     new.close()
+
+
+def test_finance_reads_the_incident_and_automatic_mark_on_the_request(world, north, noc):
+    from lib.store import tickets as tk
+    from lib.usecases.ticket_view import discount_view
+
+    _auto_on(world)
+    incident_id = _open(world, noc, values=BOXES[:1])
+    incidents.close_incident(
+        world.store, noc, incident_id, END, _version(world, incident_id), now=NOW
+    )
+    auto = _requests(world)[0]
+    with world.store.read() as cur:
+        discount = tk.get_discount(cur, auto["ticket_id"])
+        ticket = tk.get_ticket(cur, auto["ticket_id"])
+    view = discount_view(world.store, discount)
+    assert view["Incidente"] == f"#{incident_id}"
+    assert view["Pedido automático"].startswith("Sim")
+    assert ticket["origin"] == "I" and ticket["opened_by"] == noc.id
+    assert (
+        f"Criado automaticamente no encerramento do incidente #{incident_id}" in ticket["message"]
+    )
