@@ -414,9 +414,11 @@ def _create_automatic(
     rules: Rules,
     subject: dict,
     dept_id: int,
+    reduced: str = "",
 ) -> bool:
     """One automatic request (origin Interna) for a contract that asked for none; the
-    idempotency key (incident, contract) makes a second close create nothing."""
+    idempotency key (incident, contract) makes a second close create nothing. `reduced` says
+    why the period is shorter than the incident's (pt-BR), if it is."""
     contract = {"id": member["contract_id"]}
     fee = Decimal(member["monthly_fee"])
     calc = calculate_discount(fee, start, end, rules.default_method, min_minutes=rules.min_minutes)
@@ -492,7 +494,7 @@ def _create_automatic(
         TicketExtras(),
         note=(
             f"Pedido automático do incidente #{incident['id']} (ressarcimento sem pedido do "
-            f"cliente). {calc.formula}"
+            f"cliente). {calc.formula}" + (f" {reduced}" if reduced else "")
         ),
     )
     return True
@@ -576,7 +578,18 @@ def close_incident(
                 if piece is None:
                     covered += 1
                     continue
-                if _create_automatic(cur, actor, now, incident, m, *piece, rules, subject, dept_id):
+                reduced = ""
+                if piece != (start, end):
+                    reduced = (
+                        f"Período reduzido a {fmt.day_time(piece[0])}–{fmt.day_time(piece[1])}: "
+                        "o restante do incidente já é compensado por outro desconto deste "
+                        "contrato ("
+                        + ", ".join(f"#{o['ticket_id']}" for o in others)
+                        + "), e dois incidentes não compensam o mesmo minuto."
+                    )
+                if _create_automatic(
+                    cur, actor, now, incident, m, *piece, rules, subject, dept_id, reduced
+                ):
                     created += 1
         note = f"Fim: {fmt.day_time(end)} ({fmt.duration((end - start) // timedelta(minutes=1))})."
         note += f" Retorno do sinal registrado em {returned} pedido(s) vinculado(s)."

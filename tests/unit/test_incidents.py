@@ -291,6 +291,13 @@ def test_second_incident_compensates_only_the_minutes_the_first_did_not(world, n
         assert mine[0]["signal_returned_at"] == START + timedelta(hours=2)
         assert mine[1]["incident_started_at"] == START + timedelta(hours=2)  # reduced
         assert mine[1]["minutes"] == 60
+        with world.store.read() as cur:
+            (note,) = cur.execute(
+                "SELECT note FROM movement WHERE ticket_id = ? AND kind = 'abrir'",
+                [mine[1]["ticket_id"]],
+            ).fetchone()
+        assert "Período reduzido a 30/11/2026 11:00–30/11/2026 12:00" in note
+        assert f"#{mine[0]['ticket_id']}" in note and "não compensam o mesmo minuto" in note
 
 
 def test_an_incident_wholly_covered_by_another_creates_nothing(world, north, noc):
