@@ -162,3 +162,38 @@ def test_finance_approves_an_incidents_requests_in_one_action(logged_in, app_env
         )
     assert [d["decision"] for d in decided] == ["aprovado", "aprovado"]
     assert all(d["approved_amount"] == d["computed_amount"] > 0 for d in decided)
+
+
+def test_the_request_form_proposes_the_incident_and_saves_the_link(logged_in, app_env):
+    from lib.usecases import incidents
+    from lib.usecases.incidents import IncidentInput
+
+    w = app_env
+    start = datetime.now(TZ).replace(second=0, microsecond=0) - timedelta(hours=3)
+    incident_id = incidents.open_incident(
+        w.store,
+        w.supervisor,
+        IncidentInput(5, "Caixa furtada na Rua das Flores", "", start, "cto", ["CTO-CEN-001"]),
+        "k",
+    )
+    at = logged_in("atendente")
+    at.switch_page("pages/discount_request.py").run()
+    at.text_input(key="dr0_q").input("maria").run()
+    assert not at.exception, at.exception
+    assert any(f"Este login está no Incidente #{incident_id}" in x.value for x in at.warning)
+    at.button(key=f"discount_incident_accept_{incident_id}").click().run()
+    assert at.session_state["dr0_reason"] == 5
+    assert at.session_state["dr0_pending"] is True
+    assert any("Pedido vinculado ao Incidente" in x.value for x in at.success)
+    at.text_input(key="dr0_opa").input("OPA20261234").run()
+    at.button(key="discount_save").click().run()
+    assert not at.exception, at.exception
+    with w.store.read() as cur:
+        (req,) = rows(cur, "SELECT * FROM discount_request")
+    assert req["incident_id"] == incident_id and req["reason"] == 5
+    assert req["incident_started_at"] == start and req["decision"] == "aguardando_retorno"
+    other = logged_in("atendente")  # João is outside the incident: nothing proposed
+    other.switch_page("pages/discount_request.py").run()
+    other.text_input(key="dr0_q").input("joão").run()
+    assert other.session_state["dr0_customer"] == w.joao
+    assert not [b for b in other.button if (b.key or "").startswith("discount_incident")]
