@@ -12,6 +12,7 @@ from lib.discount import calculate_discount
 from lib.domain import now as clock_now
 from lib.store import rows
 from tests.e2e.conftest import login, screenshot, wait_idle
+from tests.e2e.test_discount_request_e2e import type_date
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +30,8 @@ def test_incident_is_proposed_on_the_request_form_and_closing_computes_it(server
     page.get_by_text("Abrir incidente").first.click()
     page.get_by_text("3. Rompimento externo").click()
     wait_idle(page)
+    started = clock_now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    type_date(page, "inc0_start", started)
     page.locator(".st-key-inc0_title input").fill("Rompimento na Rua das Flores")
     page.locator(".st-key-inc0_title input").press("Tab")
     wait_idle(page)
@@ -80,5 +83,7 @@ def test_incident_is_proposed_on_the_request_form_and_closing_computes_it(server
     assert req["decision"] in ("pendente",)
     expected = calculate_discount(req["monthly_fee"], inc["started_at"], inc["ended_at"])
     assert req["computed_amount"] == expected.amount
-    assert inc["ended_at"] - inc["started_at"] < timedelta(minutes=10)
-    assert inc["started_at"] <= clock_now()
+    assert inc["started_at"] == started
+    assert (
+        timedelta(hours=2) <= inc["ended_at"] - inc["started_at"] < timedelta(hours=2, minutes=10)
+    )
