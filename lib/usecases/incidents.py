@@ -664,13 +664,28 @@ class IncidentView:
             ),
         }
 
+    @property
+    def received(self) -> list[dict]:
+        """The live requests customers made (not those the close created)."""
+        return [r for r in self.live_requests if not r["automatic"]]
+
+    @property
+    def automatic(self) -> list[dict]:
+        return [r for r in self.live_requests if r["automatic"]]
+
     def not_asked(self) -> list[dict]:
-        """Affected logins whose contract has no request in the incident (linked, or an
-        individual one overlapping it)."""
-        asked = {r["contract_id"] for r in self.live_requests} | {
+        """Affected logins whose customer has not asked: no request of their own for the
+        contract, linked or individual and overlapping (one the close created automatically
+        is not asking). Each with `automatic`: whether such a request covers it."""
+        asked = {r["contract_id"] for r in self.received} | {
             o["contract_id"] for o in self.overlaps
         }
-        return [m for m in self.members if m["contract_id"] not in asked]
+        covered = {r["contract_id"] for r in self.automatic}
+        return [
+            {**m, "automatic": m["contract_id"] in covered}
+            for m in self.members
+            if m["contract_id"] not in asked
+        ]
 
 
 def incident_view(store: Store, actor: User, incident_id: int) -> IncidentView:

@@ -92,11 +92,12 @@ def _run_queued(store: Store, user: User) -> None:
 def _figures(view: incidents.IncidentView) -> None:
     money = view.money()
     not_asked = view.not_asked()
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     a.metric("Clientes afetados", fmt.number(view.customers, 0))
-    b.metric("Pedidos recebidos", fmt.number(len(view.live_requests), 0))
+    b.metric("Pedidos recebidos", fmt.number(len(view.received), 0))
     c.metric("Não pediram", fmt.number(len({m["customer_id"] for m in not_asked}), 0))
-    a, b, c = st.columns(3)
+    d.metric("Pedidos automáticos", fmt.number(len(view.automatic), 0))
+    a, b, c, _ = st.columns(4)
     a.metric("Calculado", fmt.brl(money["computed"]))
     b.metric("Aprovado", fmt.brl(money["approved"]))
     c.metric("Aplicado", fmt.brl(money["applied"]))
@@ -241,6 +242,7 @@ def render(store: Store, user: User, incident_id: int) -> None:
                         "Caixa": m["cto_box"],
                         "Bairro": m["neighbourhood"],
                         "Mensalidade": fmt.brl(m["monthly_fee"]) if m["monthly_fee"] else "",
+                        "Pedido automático": "Sim" if m["automatic"] else "Não",
                     }
                     for m in missing
                 ],
@@ -249,7 +251,7 @@ def render(store: Store, user: User, incident_id: int) -> None:
                 key="incident_not_asked",
             )
         else:
-            st.info("Todos os clientes afetados já têm pedido.")
+            st.info("Todos os clientes afetados já pediram o desconto.")
     with tabs[3]:
         points = charts.map_frame(view.members)
         if points.empty:
