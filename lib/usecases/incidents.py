@@ -846,7 +846,7 @@ def approve_all(
     now: datetime | None = None,
 ) -> list[Any]:
     """Approve the incident's pending requests shown on screen ((ticket id, protocol, status,
-    decision) each): a request still Novo is assumed first, then approved at its computed
+    decision) each): a request still Novo or Pendente is assumed first, then approved at its computed
     value, each its own use-case call bound to what the screen showed (lib.usecases.finance
     rules: above the fee limit only a supervisor, above the confirmation limit never in bulk).
     Returns bulk_actions.Outcome per request."""
@@ -856,7 +856,9 @@ def approve_all(
     prepared: list[tuple[int, str, str, str]] = []
     refused: list[Any] = []
     for ticket_id, protocol, status, decision in items:
-        if status == Status.NOVO.value and decision == Decision.PENDENTE.value:
+        if status in (Status.NOVO.value, Status.PENDENTE.value) and (
+            decision == Decision.PENDENTE.value
+        ):
             try:
                 ticket_actions.assume(
                     store, actor, ticket_id, expected_status=status, expected_decision=decision

@@ -156,6 +156,8 @@ def test_finance_approves_an_incidents_requests_in_one_action(logged_in, app_env
     button.click().run()
     assert not at.exception, at.exception
     assert at.success[0].value == "Aprovar em lote: 2 aprovados, 0 recusados."
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Aprovado"] == metrics["Calculado"] != "R$\xa00,00"  # read after the job
     with w.store.read() as cur:
         decided = rows(
             cur, "SELECT decision, approved_amount, computed_amount FROM discount_request"

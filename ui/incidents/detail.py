@@ -211,6 +211,7 @@ def _overlaps_tab(store: Store, user: User, view: incidents.IncidentView) -> Non
 
 
 def render(store: Store, user: User, incident_id: int) -> None:
+    _run_queued(store, user)  # before reading the incident: its figures show the outcome
     view = incidents.incident_view(store, user, incident_id)
     inc = view.incident
     state = f"encerrado em {fmt.day_time(inc['ended_at'])}" if inc["ended_at"] else "em andamento"
@@ -224,7 +225,6 @@ def render(store: Store, user: User, incident_id: int) -> None:
     _figures(view)
     if can(user, Perm.MANAGE_INCIDENTS) and inc["ended_at"] is None:
         _close_block(store, user, view)
-    _run_queued(store, user)
     tabs = st.tabs(["Pedidos", "Sobrepostos", "Não pediram", "Mapa", "Histórico", "Editar"])
     with tabs[0]:
         _requests_tab(store, user, view)
