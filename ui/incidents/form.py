@@ -37,8 +37,10 @@ def _logins(text: str) -> list[str]:
 
 
 def fields(store: Store, user: User, key: str, current: dict | None = None) -> None:
-    """The incident's widgets under `key` (filled from `current` when editing)."""
+    """The incident's widgets under `key` (filled from `current` when editing). A closed
+    incident's reason, start and scope are shown but no longer change."""
     ss = st.session_state
+    locked = current is not None and current.get("ended_at") is not None
     if current is not None and f"{key}reason" not in ss:
         ss[f"{key}reason"] = current["reason"]
         ss[f"{key}title"] = current["title"]
@@ -56,6 +58,7 @@ def fields(store: Store, user: User, key: str, current: dict | None = None) -> N
         format_func=lambda c: f"{c}. {REASONS[c].label}",
         key=f"{key}reason",
         horizontal=True,
+        disabled=locked,
     )
     st.text_input(
         "Título", key=f"{key}title", max_chars=120, placeholder="Ex.: rompimento na Av. Brasil"
@@ -66,6 +69,7 @@ def fields(store: Store, user: User, key: str, current: dict | None = None) -> N
         "Início do incidente",
         value=None,
         key=f"{key}start",
+        disabled=locked,
         format="DD/MM/YYYY",
         step=60,
         min_value=ANY_DATETIME_MIN,
@@ -78,12 +82,14 @@ def fields(store: Store, user: User, key: str, current: dict | None = None) -> N
         format_func=lambda k: SCOPE_KINDS[k],
         key=f"{key}kind",
         horizontal=True,
+        disabled=locked,
     )
     if kind == "login":
         st.text_area(
             "Logins PPPoE afetados",
             key=f"{key}logins",
             height=90,
+            disabled=locked,
             placeholder="Um por linha (ou separados por vírgula)",
         )
     else:
@@ -92,6 +98,12 @@ def fields(store: Store, user: User, key: str, current: dict | None = None) -> N
             incidents.scope_options(store, user, kind),
             key=f"{key}values_{kind}",
             placeholder="Escolha",
+            disabled=locked,
+        )
+    if locked:
+        st.caption(
+            "Incidente encerrado: seus pedidos foram calculados com este motivo, este início e "
+            "esta abrangência, que não mudam mais."
         )
 
 
