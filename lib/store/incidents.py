@@ -27,17 +27,18 @@ INCIDENT_FIELDS = (
 SCOPE_COLUMNS = {"bairro": "neighbourhood", "cto": "cto_box", "login": "username"}
 
 
-def insert_incident(cur: Cursor, values: dict[str, Any]) -> int:
+def insert_incident(cur: Cursor, values: dict[str, Any]) -> int | None:
+    """The new incident's id; None when its idempotency key (or demo key) is taken."""
     unknown = set(values) - set(INCIDENT_FIELDS)
     if unknown:
         raise ValueError(f"campos desconhecidos: {sorted(unknown)}")
     cols = list(values)
     found = cur.execute(
         f"INSERT INTO incident ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-        "RETURNING id",
+        "ON CONFLICT DO NOTHING RETURNING id",
         [values[c] for c in cols],
     ).fetchall()
-    return int(found[0][0])
+    return int(found[0][0]) if found else None
 
 
 def update_incident(
@@ -323,6 +324,7 @@ def load_incident(cur: Cursor, spec: dict, at: datetime) -> int:
             "closed_at": spec["ended_at"],
         },
     )
+    assert incident_id is not None  # no key: nothing to conflict with
     set_scope(cur, incident_id, spec["boxes"])
     found = resolve_scope(cur, "cto", spec["boxes"])
     replace_members(cur, incident_id, found)

@@ -227,37 +227,47 @@ def open_incident(
     if not idempotency_key:
         raise ValueError("idempotency_key is required")
     now = now or clock_now()
-    with store.transaction() as cur:
-        existing = inc.incident_by_key(cur, idempotency_key)
-        if existing is not None:
-            return int(existing)
-        clean, found = _check_input(cur, data, now)
-        incident_id = inc.insert_incident(
-            cur,
-            {
-                "reason": clean.reason,
-                "title": clean.title,
-                "cause": clean.cause,
-                "started_at": clean.started_at,
-                "scope_kind": clean.scope_kind,
-                "opened_by": actor.id,
-                "opened_at": now,
-                "idempotency_key": idempotency_key,
-            },
-        )
-        inc.set_scope(cur, incident_id, clean.scope_values)
-        inc.replace_members(cur, incident_id, found)
-        contracts = len({m["contract_id"] for m in found if m["contract_id"] is not None})
-        inc.add_event(
-            cur,
-            incident_id,
-            now,
-            actor.id,
-            "abrir",
-            f"{REASONS[clean.reason or 3].label}, início {fmt.day_time(clean.started_at)}. "
-            + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts),
-        )
-        return incident_id
+    try:
+        with store.transaction() as cur:
+            existing = inc.incident_by_key(cur, idempotency_key)
+            if existing is not None:
+                return int(existing)
+            clean, found = _check_input(cur, data, now)
+            incident_id = inc.insert_incident(
+                cur,
+                {
+                    "reason": clean.reason,
+                    "title": clean.title,
+                    "cause": clean.cause,
+                    "started_at": clean.started_at,
+                    "scope_kind": clean.scope_kind,
+                    "opened_by": actor.id,
+                    "opened_at": now,
+                    "idempotency_key": idempotency_key,
+                },
+            )
+            if incident_id is None:  # the same key, saved by a concurrent click
+                raise StaleState("O incidente já foi aberto por outro clique.")
+            inc.set_scope(cur, incident_id, clean.scope_values)
+            inc.replace_members(cur, incident_id, found)
+            contracts = len({m["contract_id"] for m in found if m["contract_id"] is not None})
+            inc.add_event(
+                cur,
+                incident_id,
+                now,
+                actor.id,
+                "abrir",
+                f"{REASONS[clean.reason or 3].label}, início {fmt.day_time(clean.started_at)}. "
+                + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts),
+            )
+            return incident_id
+    except StaleState:
+        # a second click raced the first in another session: return the one that won
+        with store.read() as cur:
+            existing = inc.incident_by_key(cur, idempotency_key)
+        if existing is None:
+            raise
+        return int(existing)
 
 
 def edit_incident(
@@ -514,95 +524,111 @@ def close_incident(
     (double click, a stale tab) is refused with who closed it and when."""
     require(actor, Perm.MANAGE_INCIDENTS)
     now = now or clock_now()
-    with store.transaction() as cur:
-        incident = _load(cur, incident_id, expected_version)
-        if incident["ended_at"] is not None:
-            raise _stale(cur, incident)
-        end = _check_time("Fim do incidente", ended_at, now)
-        start = incident["started_at"]
-        if end <= start:
-            raise DomainError(
-                f"Fim do incidente: deve ser depois do início ({fmt.day_time(start)})."
-            )
-        if not inc.update_incident(
-            cur,
-            incident_id,
-            expected_version,
-            {"ended_at": end, "closed_by": actor.id, "closed_at": now},
-        ):
-            raise _stale(cur, incident)
-        rules = Rules.from_settings(cat.settings(cur))
-        members = inc.members(cur, incident_id)
-        contract_ids = sorted({m["contract_id"] for m in members if m["contract_id"] is not None})
-        live = inc.live_requests_of_contracts(cur, contract_ids)
-        linked = inc.linked_requests(cur, incident_id)
-        returned = 0
-        for req in linked:
-            if req["decision"] != Decision.AGUARDANDO_RETORNO.value:
-                continue
-            taken = [
-                (o["start"], o["end"])
-                for o in live
-                if o["contract_id"] == req["contract_id"]
-                and o["ticket_id"] != req["ticket_id"]
-                and o["decision"] != Decision.AGUARDANDO_RETORNO.value
-            ]
-            _record_return(cur, actor, now, req, end, rules, incident_id, taken)
-            returned += 1
-        created = covered = individual = 0
-        if rules.incident_auto_compensation:
-            subject = cat.find_item(cur, "subject", DISCOUNT_SUBJECT)
-            dept_id = cat.department_id(cur, FINANCE_DEPARTMENT)
-            if subject is None or dept_id is None:
+    try:
+        with store.transaction() as cur:
+            incident = _load(cur, incident_id, expected_version)
+            if incident["ended_at"] is not None:
+                raise _stale(cur, incident)
+            end = _check_time("Fim do incidente", ended_at, now)
+            start = incident["started_at"]
+            if end <= start:
                 raise DomainError(
-                    "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está "
-                    "cadastrado: sem eles não há como criar os pedidos automáticos."
+                    f"Fim do incidente: deve ser depois do início ({fmt.day_time(start)})."
                 )
-            has_linked = {r["contract_id"] for r in linked if r["decision"] != "cancelado"}
-            by_contract: dict[int, dict] = {}
-            for m in members:
-                if m["contract_id"] is not None:
-                    by_contract.setdefault(m["contract_id"], m)
-            for contract_id, m in sorted(by_contract.items()):
-                if contract_id in has_linked:
+            if not inc.update_incident(
+                cur,
+                incident_id,
+                expected_version,
+                {"ended_at": end, "closed_by": actor.id, "closed_at": now},
+            ):
+                raise _stale(cur, incident)
+            rules = Rules.from_settings(cat.settings(cur))
+            members = inc.members(cur, incident_id)
+            contract_ids = sorted(
+                {m["contract_id"] for m in members if m["contract_id"] is not None}
+            )
+            live = inc.live_requests_of_contracts(cur, contract_ids)
+            linked = inc.linked_requests(cur, incident_id)
+            returned = 0
+            for req in linked:
+                if req["decision"] != Decision.AGUARDANDO_RETORNO.value:
                     continue
-                others = [
-                    o
+                taken = [
+                    (o["start"], o["end"])
                     for o in live
-                    if o["contract_id"] == contract_id and o["start"] < end and o["end"] > start
+                    if o["contract_id"] == req["contract_id"]
+                    and o["ticket_id"] != req["ticket_id"]
+                    and o["decision"] != Decision.AGUARDANDO_RETORNO.value
                 ]
-                if any(o["incident_id"] is None for o in others):
-                    individual += 1  # the customer asked on their own: merge it, not a second one
-                    continue
-                piece = longest(free_pieces(start, end, [(o["start"], o["end"]) for o in others]))
-                if piece is None:
-                    covered += 1
-                    continue
-                reduced = ""
-                if piece != (start, end):
-                    reduced = (
-                        f"Período reduzido a {fmt.day_time(piece[0])}–{fmt.day_time(piece[1])}: "
-                        "o restante do incidente já é compensado por outro desconto deste "
-                        "contrato ("
-                        + ", ".join(f"#{o['ticket_id']}" for o in others)
-                        + "), e dois incidentes não compensam o mesmo minuto."
+                _record_return(cur, actor, now, req, end, rules, incident_id, taken)
+                returned += 1
+            created = covered = individual = 0
+            if rules.incident_auto_compensation:
+                subject = cat.find_item(cur, "subject", DISCOUNT_SUBJECT)
+                dept_id = cat.department_id(cur, FINANCE_DEPARTMENT)
+                if subject is None or dept_id is None:
+                    raise DomainError(
+                        "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está "
+                        "cadastrado: sem eles não há como criar os pedidos automáticos."
                     )
-                if _create_automatic(
-                    cur, actor, now, incident, m, *piece, rules, subject, dept_id, reduced
-                ):
-                    created += 1
-        note = f"Fim: {fmt.day_time(end)} ({fmt.duration((end - start) // timedelta(minutes=1))})."
-        note += f" Retorno do sinal registrado em {returned} pedido(s) vinculado(s)."
-        if rules.incident_auto_compensation:
-            note += f" Pedidos automáticos criados: {created}."
-            if covered:
-                note += f" {covered} contrato(s) já tinham desconto cobrindo todo o período."
-            if individual:
-                note += (
-                    f" {individual} contrato(s) têm pedido individual sobreposto: incorpore-os "
-                    "ao incidente."
-                )
-        inc.add_event(cur, incident_id, now, actor.id, "encerrar", note)
+                has_linked = {r["contract_id"] for r in linked if r["decision"] != "cancelado"}
+                by_contract: dict[int, dict] = {}
+                for m in members:
+                    if m["contract_id"] is not None:
+                        by_contract.setdefault(m["contract_id"], m)
+                for contract_id, m in sorted(by_contract.items()):
+                    if contract_id in has_linked:
+                        continue
+                    others = [
+                        o
+                        for o in live
+                        if o["contract_id"] == contract_id and o["start"] < end and o["end"] > start
+                    ]
+                    if any(o["incident_id"] is None for o in others):
+                        individual += (
+                            1  # the customer asked on their own: merge it, not a second one
+                        )
+                        continue
+                    piece = longest(
+                        free_pieces(start, end, [(o["start"], o["end"]) for o in others])
+                    )
+                    if piece is None:
+                        covered += 1
+                        continue
+                    reduced = ""
+                    if piece != (start, end):
+                        reduced = (
+                            f"Período reduzido a {fmt.day_time(piece[0])}–{fmt.day_time(piece[1])}: "
+                            "o restante do incidente já é compensado por outro desconto deste "
+                            "contrato ("
+                            + ", ".join(f"#{o['ticket_id']}" for o in others)
+                            + "), e dois incidentes não compensam o mesmo minuto."
+                        )
+                    if _create_automatic(
+                        cur, actor, now, incident, m, *piece, rules, subject, dept_id, reduced
+                    ):
+                        created += 1
+            note = (
+                f"Fim: {fmt.day_time(end)} ({fmt.duration((end - start) // timedelta(minutes=1))})."
+            )
+            note += f" Retorno do sinal registrado em {returned} pedido(s) vinculado(s)."
+            if rules.incident_auto_compensation:
+                note += f" Pedidos automáticos criados: {created}."
+                if covered:
+                    note += f" {covered} contrato(s) já tinham desconto cobrindo todo o período."
+                if individual:
+                    note += (
+                        f" {individual} contrato(s) têm pedido individual sobreposto: incorpore-os "
+                        "ao incidente."
+                    )
+            inc.add_event(cur, incident_id, now, actor.id, "encerrar", note)
+    except StaleState:
+        # another close won the race: say who closed it, and when
+        with store.read() as cur:
+            now_incident = inc.get_incident(cur, incident_id)
+            if now_incident is None or now_incident["ended_at"] is None:
+                raise
+            raise _stale(cur, now_incident) from None
     return CloseResult(
         incident_id,
         returned,

@@ -575,3 +575,49 @@ def test_finance_reads_the_incident_and_automatic_mark_on_the_request(world, nor
     assert (
         f"Criado automaticamente no encerramento do incidente #{incident_id}" in ticket["message"]
     )
+
+
+def _race(fn, n: int = 2) -> list:
+    """Run fn n times at once, in threads (a double click reaching two server threads)."""
+    import threading
+
+    barrier, out = threading.Barrier(n), []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            out.append(fn())
+        except Exception as exc:  # noqa: BLE001 - collected for the assertions
+            out.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def test_a_double_click_opens_one_incident(world, north, noc):
+    results = _race(lambda: _open(world, noc, key="dbl"))
+    assert all(isinstance(r, int) for r in results), results
+    assert len(set(results)) == 1
+    assert len(incidents.list_incidents(world.store, noc)) == 1
+
+
+def test_two_closes_at_once_compensate_each_contract_once(world, north, noc):
+    _auto_on(world)
+    incident_id = _open(world, noc)
+    version = _version(world, incident_id)
+    results = _race(
+        lambda: incidents.close_incident(world.store, noc, incident_id, END, version, now=NOW)
+    )
+    done = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(done) == 1 and len(refused) == 1, results
+    assert isinstance(refused[0], StaleState)  # "… ao mesmo tempo" or "já foi encerrado …"
+    with pytest.raises(StaleState, match="já foi encerrado por Nina NOC"):  # trying again
+        incidents.close_incident(world.store, noc, incident_id, END, version, now=NOW)
+    per_contract = _one_per_contract(world, north, (START, END))
+    assert all(len(v) == 1 for v in per_contract.values())
+    assert len(_requests(world)) == 40
