@@ -136,3 +136,25 @@ st.toggle(
     "Ligado, ao encerrar um incidente, cada contrato afetado sem pedido recebe um pedido "
     "automático (origem Interna), como o ressarcimento automático da Anatel (RQUAL) espera.",
 )
+
+
+@errors.callback_guard
+def _save_recent() -> None:
+    try:
+        settings.set_incident_recent_days(store, user, st.session_state["cfg_inc_recent"])
+    except DomainError as exc:
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
+    else:
+        st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
+
+
+st.number_input(
+    "Propor no formulário um incidente encerrado há até (dias)",
+    0,
+    90,
+    rules.incident_recent_days,
+    key="cfg_inc_recent",
+    on_change=_save_recent,
+    help="Quem liga depois do fim do incidente ainda vê o incidente proposto no pedido de "
+    "desconto durante estes dias (0: só incidentes em andamento).",
+)

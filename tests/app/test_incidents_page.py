@@ -106,6 +106,8 @@ def test_the_auto_compensation_toggle_is_saved_and_audited(logged_in, app_env):
         "old_value": "desligado",
         "new_value": "ligado",
     } in audit
+    at.number_input(key="cfg_inc_recent").set_value(7).run()
+    assert settings.current(app_env.store, app_env.supervisor).incident_recent_days == 7
 
 
 def test_finance_approves_an_incidents_requests_in_one_action(logged_in, app_env):

@@ -621,3 +621,72 @@ def test_two_closes_at_once_compensate_each_contract_once(world, north, noc):
     per_contract = _one_per_contract(world, north, (START, END))
     assert all(len(v) == 1 for v in per_contract.values())
     assert len(_requests(world)) == 40
+
+
+def test_recent_days_setting_is_checked_and_moves_the_proposal_window(world, north, noc):
+    with pytest.raises(DomainError, match="de 0 a 90 dias"):
+        settings.set_incident_recent_days(world.store, world.supervisor, 91)
+    with pytest.raises(PermissionDenied):
+        settings.set_incident_recent_days(world.store, noc, 5)
+    incident_id = _open(world, noc)
+    incidents.close_incident(
+        world.store, noc, incident_id, END, _version(world, incident_id), now=NOW
+    )
+    settings.set_incident_recent_days(world.store, world.supervisor, 0)
+    assert (
+        incidents.proposals_for_login(
+            world.store, world.atendente, north[0]["login"], now=NOW + timedelta(hours=1)
+        )
+        == []
+    )
+    settings.set_incident_recent_days(world.store, world.supervisor, 10)
+    later = NOW + timedelta(days=9)
+    assert (
+        len(
+            incidents.proposals_for_login(
+                world.store, world.atendente, north[0]["login"], now=later
+            )
+        )
+        == 1
+    )
+
+
+def test_typed_text_is_kept_as_typed_and_limits_hold(world, north, noc):
+    incident_id = incidents.open_incident(
+        world.store,
+        noc,
+        IncidentInput(4, '=HYPERLINK("x")  **negrito**', "<b>causa</b>", START, "cto", [BOXES[0]]),
+        "md",
+        now=NOW,
+    )
+    view = incidents.incident_view(world.store, noc, incident_id)
+    assert view.incident["title"] == '=HYPERLINK("x") **negrito**'
+    assert view.incident["cause"] == "<b>causa</b>"
+    with pytest.raises(DomainError, match="no máximo 120"):
+        incidents.open_incident(
+            world.store,
+            noc,
+            IncidentInput(3, "x" * 121, "", START, "cto", [BOXES[0]]),
+            "long",
+            now=NOW,
+        )
+    with pytest.raises(DomainError, match="no máximo 500"):
+        incidents.open_incident(
+            world.store,
+            noc,
+            IncidentInput(3, "t", "", START, "login", [f"l{i}" for i in range(501)]),
+            "many",
+            now=NOW,
+        )
+    with pytest.raises(DomainError, match="Motivo"):
+        incidents.open_incident(
+            world.store, noc, IncidentInput(1, "t", "", START, "cto", [BOXES[0]]), "r1", now=NOW
+        )
+    with pytest.raises(DomainError, match="futuro"):
+        incidents.open_incident(
+            world.store,
+            noc,
+            IncidentInput(3, "t", "", NOW + timedelta(minutes=1), "cto", [BOXES[0]]),
+            "f",
+            now=NOW,
+        )
