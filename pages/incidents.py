@@ -58,6 +58,11 @@ with tab_list:
         if clicked and clicked[0] < len(ids):  # a row position: turn it into the id at once
             if st.session_state.get("incidents_clicked") != ids[clicked[0]]:
                 st.session_state[SELECTED] = st.session_state["incidents_clicked"] = ids[clicked[0]]
+        asked = st.query_params.get("id")  # a shared link: /incidentes?id=12
+        if asked and asked.isdigit() and st.session_state.get("incidents_asked") != asked:
+            st.session_state["incidents_asked"] = asked
+            if int(asked) in ids:
+                st.session_state[SELECTED] = int(asked)
         titles = {r["id"]: f"#{r['id']} {r['title']}" for r in rows}
         if st.session_state.get(SELECTED) not in ids:
             st.session_state[SELECTED] = ids[0]

@@ -201,3 +201,27 @@ def test_the_request_form_proposes_the_incident_and_saves_the_link(logged_in, ap
     other.text_input(key="dr0_q").input("joão").run()
     assert other.session_state["dr0_customer"] == w.joao
     assert not [b for b in other.button if (b.key or "").startswith("discount_incident")]
+
+
+def test_a_shared_link_opens_that_incident(logged_in, app_env):
+    from lib.usecases import incidents
+    from lib.usecases.incidents import IncidentInput
+
+    start = datetime.now(TZ).replace(second=0, microsecond=0) - timedelta(hours=3)
+    first = incidents.open_incident(
+        app_env.store,
+        app_env.supervisor,
+        IncidentInput(3, "Primeiro", "", start, "cto", ["CTO-CEN-001"]),
+        "a",
+    )
+    incidents.open_incident(
+        app_env.store,
+        app_env.supervisor,
+        IncidentInput(4, "Segundo", "", start + timedelta(hours=1), "bairro", ["Taquaral"]),
+        "b",
+    )
+    at = logged_in("financeiro")
+    at.query_params["id"] = str(first)
+    at.switch_page("pages/incidents.py").run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == f"\\#{first} Primeiro"  # plain text: the # escaped
