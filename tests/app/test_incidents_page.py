@@ -225,3 +225,45 @@ def test_a_shared_link_opens_that_incident(logged_in, app_env):
     at.switch_page("pages/incidents.py").run()
     assert not at.exception, at.exception
     assert at.subheader[0].value == f"\\#{first} Primeiro"  # plain text: the # escaped
+
+
+def test_finance_merges_an_individual_request_from_the_overlaps_tab(logged_in, app_env):
+    from lib.usecases import discount_requests, incidents
+    from lib.usecases.discount_requests import DiscountRequestInput
+    from lib.usecases.incidents import IncidentInput
+
+    w = app_env
+    now = datetime.now(TZ).replace(second=0, microsecond=0)
+    start = now - timedelta(hours=4)
+    incident_id = incidents.open_incident(
+        w.store,
+        w.supervisor,
+        IncidentInput(3, "Rompimento", "", start, "cto", ["CTO-CEN-001"]),
+        "k",
+        now=now,
+    )
+    opened = discount_requests.open_discount_request(  # Maria asked on her own
+        w.store,
+        w.atendente,
+        DiscountRequestInput(
+            customer_id=w.maria,
+            login_id=w.maria_login,
+            contract_id=w.maria_contract,
+            reason=3,
+            occurred_on=start.date(),
+            opened_at=start + timedelta(hours=1),
+            signal_returned_at=start + timedelta(hours=2),
+            opa_protocol="OPA123456",
+        ),
+        "ind",
+        now=now,
+    )
+    at = logged_in("financeiro")
+    at.switch_page("pages/incidents.py").run()
+    assert any(f"#{opened.ticket_id}" in t.value for t in at.text)
+    at.button(key=f"incident_merge_{opened.ticket_id}").click().run()
+    assert not at.exception, at.exception
+    assert "Incorporado ao incidente" in at.success[0].value
+    with w.store.read() as cur:
+        (req,) = rows(cur, "SELECT incident_id, incident_started_at FROM discount_request")
+    assert req == {"incident_id": incident_id, "incident_started_at": start}
