@@ -841,6 +841,25 @@ def merge_request(
                 reason=incident["reason"],
             )
             note += f", fim {fmt.day_time(end)}. {calc.formula}"
+        elif discount["signal_returned_at"] is not None:
+            # the incident is still open, but the customer's signal is back: the period now
+            # starts at the incident's start and ends at that return
+            end = discount["signal_returned_at"]
+            rules = Rules.from_settings(cat.settings(cur))
+            calc = calculate_discount(
+                Decimal(discount["monthly_fee"]),
+                period_start,
+                end,
+                discount["method"],
+                min_minutes=rules.min_minutes,
+            )
+            changes.update(
+                minutes=calc.minutes,
+                counted_units=calc.counted_units,
+                computed_amount=calc.amount,
+                reason=incident["reason"],
+            )
+            note += f", fim {fmt.day_time(end)} (retorno já registrado). {calc.formula}"
         else:
             changes["reason"] = incident["reason"]
             note += "; o fim virá do encerramento do incidente."

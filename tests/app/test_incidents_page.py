@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
+from lib.discount import calculate_discount
 from lib.domain import TZ
 from lib.store import rows
 from lib.usecases import settings
@@ -265,5 +267,13 @@ def test_finance_merges_an_individual_request_from_the_overlaps_tab(logged_in, a
     assert not at.exception, at.exception
     assert "Incorporado ao incidente" in at.success[0].value
     with w.store.read() as cur:
-        (req,) = rows(cur, "SELECT incident_id, incident_started_at FROM discount_request")
-    assert req == {"incident_id": incident_id, "incident_started_at": start}
+        (req,) = rows(
+            cur, "SELECT incident_id, incident_started_at, computed_amount FROM discount_request"
+        )
+    # the period now starts at the incident's start: 2 h, not the 1 h Maria's request had
+    expected = calculate_discount(Decimal("99.90"), start, start + timedelta(hours=2)).amount
+    assert req == {
+        "incident_id": incident_id,
+        "incident_started_at": start,
+        "computed_amount": expected,
+    }
