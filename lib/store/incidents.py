@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import duckdb
+
 from lib.store import Cursor, one, rows, scalar
 from lib.store.tickets import DISCOUNT_FIELDS
 
@@ -23,6 +25,10 @@ INCIDENT_FIELDS = (
     "demo_key",
     "idempotency_key",
 )
+# Two sessions saving one idempotency key at once: DuckDB may refuse the second at COMMIT as a
+# constraint violation rather than a transaction conflict (the caller then reads the winner).
+KeyTaken = duckdb.ConstraintException
+
 # scope kind -> the login column it matches (compared trimmed and case-insensitively)
 SCOPE_COLUMNS = {"bairro": "neighbourhood", "cto": "cto_box", "login": "username"}
 

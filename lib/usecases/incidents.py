@@ -261,7 +261,7 @@ def open_incident(
                 + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts),
             )
             return incident_id
-    except StaleState:
+    except (StaleState, inc.KeyTaken):
         # a second click raced the first in another session: return the one that won
         with store.read() as cur:
             existing = inc.incident_by_key(cur, idempotency_key)
@@ -331,14 +331,36 @@ def edit_incident(
                 + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts)
             )
         if "started_at" in changes or "reason" in changes:
+            rules = Rules.from_settings(cat.settings(cur))
             for req in inc.linked_requests(cur, incident_id):
-                if req["decision"] == Decision.AGUARDANDO_RETORNO.value:
-                    tk.update_discount(
-                        cur,
-                        req["ticket_id"],
-                        req["decision"],
-                        {"incident_started_at": clean.started_at, "reason": clean.reason},
+                update: dict[str, Any] = {
+                    "incident_started_at": clean.started_at,
+                    "reason": clean.reason,
+                }
+                if req["decision"] == Decision.PENDENTE.value and req["signal_returned_at"]:
+                    # merged with its own return: its value follows the new start
+                    begin = interruption_start(req["opened_at"], clean.started_at)
+                    if req["signal_returned_at"] <= begin:
+                        raise DomainError(
+                            f"Início do incidente: o pedido #{req['ticket_id']} teve o retorno do "
+                            f"sinal às {fmt.day_time(req['signal_returned_at'])}, antes do novo "
+                            "início."
+                        )
+                    calc = calculate_discount(
+                        Decimal(req["monthly_fee"]),
+                        begin,
+                        req["signal_returned_at"],
+                        req["method"],
+                        min_minutes=rules.min_minutes,
                     )
+                    update.update(
+                        minutes=calc.minutes,
+                        counted_units=calc.counted_units,
+                        computed_amount=calc.amount,
+                    )
+                elif req["decision"] != Decision.AGUARDANDO_RETORNO.value:
+                    continue  # decided by finance: its period stays as approved or refused
+                tk.update_discount(cur, req["ticket_id"], req["decision"], update)
         inc.add_event(cur, incident_id, now, actor.id, "editar", "; ".join(notes))
 
 

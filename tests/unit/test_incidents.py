@@ -690,3 +690,33 @@ def test_typed_text_is_kept_as_typed_and_limits_hold(world, north, noc):
             "f",
             now=NOW,
         )
+
+
+def test_moving_an_open_incidents_start_moves_its_requests(world, north, noc):
+    incident_id = _open(world, noc)
+    waiting = _request(world, north[0], incident_id, START + timedelta(minutes=30))
+    merged = _request(
+        world, north[1], None, START + timedelta(hours=1), returned=START + timedelta(hours=3)
+    )
+    incidents.merge_request(
+        world.store,
+        world.financeiro,
+        incident_id,
+        merged,
+        expected_status="N",
+        expected_decision="pendente",
+        now=NOW,
+    )
+    earlier = START - timedelta(hours=1)
+    data = IncidentInput(3, "Rompimento na Av. Norte", "Cabo cortado", earlier, "cto", list(BOXES))
+    incidents.edit_incident(
+        world.store, noc, incident_id, data, _version(world, incident_id), now=NOW
+    )
+    by_id = {r["ticket_id"]: r for r in _requests(world)}
+    assert by_id[waiting]["incident_started_at"] == earlier
+    assert by_id[merged]["incident_started_at"] == earlier
+    assert by_id[merged]["minutes"] == 240
+    assert (
+        by_id[merged]["computed_amount"]
+        == calculate_discount(north[1]["fee"], earlier, START + timedelta(hours=3)).amount
+    )
