@@ -391,7 +391,10 @@ def _record_return(
             "outro desconto."
         )
     if end <= start:
-        end = start + timedelta(minutes=1) if end < start else end
+        raise DomainError(
+            f"Fim do incidente: o pedido #{req['ticket_id']} começa em {fmt.day_time(start)}, "
+            f"depois do fim informado ({fmt.day_time(end)}). Confira o fim do incidente."
+        )
     try:
         calc = calculate_discount(
             Decimal(discount["monthly_fee"]),
