@@ -21,6 +21,7 @@ class Role(StrEnum):
     ATENDENTE = "atendente"
     FINANCEIRO = "financeiro"
     SUPERVISOR = "supervisor"
+    NOC = "noc"
 
     @property
     def label(self) -> str:
@@ -31,6 +32,7 @@ ROLE_LABELS = {
     Role.ATENDENTE: "Atendente",
     Role.FINANCEIRO: "Financeiro",
     Role.SUPERVISOR: "Supervisor",
+    Role.NOC: "NOC",
 }
 
 
@@ -47,6 +49,8 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "gerenciar_cadastros"
     EXPORT = "exportar"
     VIEW_AUDIT = "ver_auditoria"
+    VIEW_INCIDENTS = "ver_incidentes"
+    MANAGE_INCIDENTS = "gerenciar_incidentes"
 
 
 _ATENDENTE = {
@@ -80,10 +84,16 @@ _SUPERVISOR = _FINANCEIRO | {
     Perm.MANAGE_SETTINGS,
     Perm.VIEW_AUDIT,
 }
+# Incidents (issue 15): the NOC opens, edits and closes them, and reads the tickets; finance
+# sees their impact (and approves their requests in bulk); supervisors do both.
+_FINANCEIRO = _FINANCEIRO | {Perm.VIEW_INCIDENTS}
+_SUPERVISOR = _SUPERVISOR | {Perm.VIEW_INCIDENTS, Perm.MANAGE_INCIDENTS}
+_NOC = {Perm.READ_TICKETS, Perm.EXPORT, Perm.VIEW_INCIDENTS, Perm.MANAGE_INCIDENTS}
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ATENDENTE: frozenset(_ATENDENTE),
     Role.FINANCEIRO: frozenset(_FINANCEIRO),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.NOC: frozenset(_NOC),
 }
 # On tickets of other subjects, anyone may assume, forward, pend, solve and cancel.
 _ANY_TICKET = {
@@ -110,6 +120,8 @@ DENIED = {
     Perm.MANAGE_USERS: "gerenciar usuários",
     Perm.MANAGE_SETTINGS: "gerenciar cadastros e configurações",
     Perm.VIEW_AUDIT: "ver o registro de auditoria",
+    Perm.VIEW_INCIDENTS: "ver os incidentes",
+    Perm.MANAGE_INCIDENTS: "abrir, editar ou encerrar incidentes",
 }
 
 

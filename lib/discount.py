@@ -213,6 +213,11 @@ class Rules:
     invoice_max_age_days: int = 60
     # ...and one due more than 120 days ahead (four monthly cycles) is no "next invoice" either.
     invoice_max_ahead_days: int = 120
+    # Incidents (issue 15): on closing one, create a request for every affected contract that
+    # has none (off: the procedure grants a discount only when the customer asks), and how many
+    # days after its end a closed incident is still proposed on the request form.
+    incident_auto_compensation: bool = False
+    incident_recent_days: int = 3
 
     @classmethod
     def from_settings(cls, values: dict[str, object]) -> Rules:
@@ -228,6 +233,10 @@ class Rules:
         ):
             if name in known:
                 known[name] = int(known[name])
+        if "incident_auto_compensation" in known:
+            known["incident_auto_compensation"] = known["incident_auto_compensation"] is True
+        if "incident_recent_days" in known:
+            known["incident_recent_days"] = int(known["incident_recent_days"])
         return cls(**known)
 
 

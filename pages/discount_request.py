@@ -19,6 +19,7 @@ from ui import forms, session
 from ui.customer_picker import customer_picker
 from ui.discount_request import fields as request_fields
 from ui.discount_request import state as request_state
+from ui.discount_request.incident import incident_block
 from ui.discount_request.preview import show_preview
 from ui.discount_request.result import show_result
 from ui.ticket_fields import TicketFields, date_guard
@@ -38,6 +39,7 @@ with form_col:
     choice = customer_picker(store, user, K)
     if choice.customer_id is not None:
         request_state.forget_result()  # the notice names the previous customer's protocol
+    incident_block(store, user, K, choice.login_id)  # an open or recent incident of the login
     st.subheader("2. Motivo")
     request_fields.reason_block(K)
     st.subheader("3. Datas e horas")

@@ -112,3 +112,49 @@ with st.form("settings"):
 st.subheader("Métodos de cálculo")
 for m in METHODS.values():
     st.markdown(f"- **{m.label}** — {m.source}")
+
+# --- incidents (issue 15) ---------------------------------------------------------------------
+st.subheader("Incidentes")
+
+
+@errors.callback_guard
+def _save_auto() -> None:
+    try:
+        settings.set_incident_auto_compensation(store, user, st.session_state["cfg_inc_auto"])
+    except DomainError as exc:
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
+    else:
+        st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
+
+
+st.toggle(
+    "Ressarcimento automático ao encerrar um incidente",
+    value=rules.incident_auto_compensation,
+    key="cfg_inc_auto",
+    on_change=_save_auto,
+    help="Desligado por padrão: o procedimento concede o desconto só quando o cliente pede. "
+    "Ligado, ao encerrar um incidente, cada contrato afetado sem pedido recebe um pedido "
+    "automático (origem Interna), como o ressarcimento automático da Anatel (RQUAL) espera.",
+)
+
+
+@errors.callback_guard
+def _save_recent() -> None:
+    try:
+        settings.set_incident_recent_days(store, user, st.session_state["cfg_inc_recent"])
+    except DomainError as exc:
+        st.session_state["settings_flash"] = ("erro", errors.refusal(exc))
+    else:
+        st.session_state["settings_flash"] = ("ok", "Configurações salvas.")
+
+
+st.number_input(
+    "Propor no formulário um incidente encerrado há até (dias)",
+    0,
+    90,
+    rules.incident_recent_days,
+    key="cfg_inc_recent",
+    on_change=_save_recent,
+    help="Quem liga depois do fim do incidente ainda vê o incidente proposto no pedido de "
+    "desconto durante estes dias (0: só incidentes em andamento).",
+)

@@ -39,6 +39,7 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store, bulk, identity
+from lib.store import incidents as incidents_store
 from lib.store import tickets as tickets_store
 from lib.usecases.discount_requests import DiscountRequestInput, Preview, procedure_text
 
@@ -658,8 +659,21 @@ class _Builder:
     def build_discounts(self, wanted: int) -> None:
         rng = self.rng
         massive = round(wanted * 0.65)
-        for reason, start, duration, hood, _boxes, text, logins in self._incidents(massive):
+        self.incident_specs: list[dict] = []  # issue 15: loaded as real incidents by _insert
+        for reason, start, duration, hood, boxes, text, logins in self._incidents(massive):
             returned = None if duration is None else start + duration
+            self.incident_specs.append(
+                {
+                    "reason": reason,
+                    "title": text,
+                    "started_at": start,
+                    "ended_at": returned
+                    if returned is not None and returned <= self.cutoff
+                    else None,
+                    "boxes": sorted(boxes),
+                    "hood": hood,
+                }
+            )
             # Customers ask while it lasts or in the day and a half after it ends.
             window = (duration + timedelta(hours=36)) if duration else (self.cutoff - start)
             for li in logins:
@@ -671,9 +685,10 @@ class _Builder:
                 if returned is not None and returned > self.cutoff:
                     returned = None
                 details = {"incidente": text, "bairro": hood}
-                self.tickets.append(
-                    self._discount_ticket(reason, li, opened, start, returned, details, text)
-                )
+                ticket = self._discount_ticket(reason, li, opened, start, returned, details, text)
+                assert ticket.discount is not None
+                ticket.discount["incident_index"] = len(self.incident_specs) - 1
+                self.tickets.append(ticket)
         for _ in range(wanted - massive):
             reason = rng.choices((1, 2), weights=(15, 20))[0]
             li = rng.randrange(len(self.logins))
@@ -938,6 +953,8 @@ class _Builder:
                 d["ticket_id"] = tid
                 d["contract_id"] = d.pop("contract_index") + k0
                 discount_rows.append({c: d.get(c) for c in _DISCOUNT_COLUMNS})
+                if d.get("incident_index") is not None:
+                    self.incident_specs[d["incident_index"]].setdefault("tickets", []).append(tid)
 
         tickets = pd.DataFrame(ticket_rows)
         _ts(tickets, ("opened_at", "assumed_at", "closed_at", "updated_at"))
@@ -979,6 +996,8 @@ class _Builder:
         # The replay writes ticket statuses only; the history's "Pendente → Aprovado" comes from
         # the decision each movement kind implies, as migration 040 does for older stores.
         tickets_store.fill_decision_history(cur)
+        for spec in getattr(self, "incident_specs", []):
+            incidents_store.load_incident(cur, spec, self.cutoff)
         return {
             "staff": len(self.staff_rows),
             "customers": len(cust),

@@ -45,6 +45,7 @@ from lib.domain import now as clock_now
 from lib.store import Cursor, Store
 from lib.store import catalog as cat
 from lib.store import tickets as tk
+from lib.usecases import incident_link
 from lib.usecases.opening import (
     AddressChoice,
     Opened,
@@ -82,6 +83,8 @@ class DiscountRequestInput:
     confirmation_reason: str = ""
     # A supervisor's reason to let this request overlap another of the same contract.
     overlap_override_reason: str = ""
+    # The incident (issue 15) the request is linked to: its reason, start and end win.
+    incident_id: int | None = None
 
 
 # Findings the opener may send on with a confirmation and a reason, as finance reads them.
@@ -245,7 +248,12 @@ def _preview(
 ) -> Preview:
     method = data.method or rules_.default_method
     today = now.astimezone(TZ).date()
-    findings: list[Finding] = _date_findings(data, today)
+    linked: list[Finding] = []
+    try:
+        data = incident_link.apply_incident(cur, data)
+    except DomainError as exc:
+        linked.append(Finding("erro", "incidente", str(exc)))
+    findings: list[Finding] = _date_findings(data, today) + linked
     if data.customer_id is None:
         findings.append(Finding("erro", "cliente", "Escolha o cliente."))
     if data.contract_id is None:
@@ -420,6 +428,8 @@ def open_discount_request(
             if data.method and data.method != rules_.default_method:
                 require(actor, Perm.CHOOSE_METHOD)
             preview = _preview(cur, data, rules_, now, actor)
+            if not preview.errors:
+                data = incident_link.apply_incident(cur, data)
             if preview.errors:
                 raise DomainError(
                     " ".join(
@@ -487,6 +497,8 @@ def open_discount_request(
                     "deadline": preview.deadline,
                 },
             )
+            if data.incident_id is not None:
+                incident_link.after_linked_open(cur, actor, now, ticket_id, data.incident_id)
             note = exception_note(preview, data, actor)
             if note:
                 tk.update_discount(

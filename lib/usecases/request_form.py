@@ -34,6 +34,7 @@ FIELD_LABELS: dict[str, str] = {  # in the form's order: findings are listed in 
     "contrato": "Contrato",
     "contrato_vinculo": "Contrato",
     "motivo": "Motivo",
+    "incidente": "Incidente",
     "visita_agendada": "Data agendada da visita",
     "visita_nova": "Nova data da visita",
     "visita_constatado": "O que a visita constatou",

@@ -23,6 +23,8 @@ LABELS = {
     "confirm_fee_multiple": "Confirmação acima de (mensalidades)",
     "invoice_max_age_days": "Vencimento da fatura no passado (dias)",
     "invoice_max_ahead_days": "Vencimento da fatura no futuro (dias)",
+    "incident_auto_compensation": "Ressarcimento automático ao encerrar incidente",
+    "incident_recent_days": "Propor incidente encerrado há até (dias)",
 }
 
 
@@ -114,4 +116,48 @@ def update(
                     old=before.get(key),
                     new=value,
                 )
+        return Rules.from_settings(cat.settings(cur))
+
+
+def set_incident_auto_compensation(store: Store, actor: User, on: bool) -> Rules:
+    """Issue 15: create, when an incident closes, a request for every affected contract that
+    has none (off by default: the procedure grants a discount only when the customer asks)."""
+    require(actor, Perm.MANAGE_SETTINGS)
+    key = "incident_auto_compensation"
+    with store.transaction() as cur:
+        before = cat.settings(cur).get(key, False)
+        if before is not bool(on):
+            cat.set_setting(cur, key, bool(on))
+            audit.record(
+                cur,
+                actor,
+                "configuracao_alterada",
+                "configurações do desconto",
+                field=LABELS[key],
+                old="ligado" if before is True else "desligado",
+                new="ligado" if on else "desligado",
+            )
+        return Rules.from_settings(cat.settings(cur))
+
+
+def set_incident_recent_days(store: Store, actor: User, days: int) -> Rules:
+    """Issue 15: how many days after its end a closed incident is still proposed on the
+    request form (0: only open incidents)."""
+    require(actor, Perm.MANAGE_SETTINGS)
+    key = "incident_recent_days"
+    if not 0 <= int(days) <= 90:
+        raise DomainError(f"{LABELS[key]}: use de 0 a 90 dias.")
+    with store.transaction() as cur:
+        before = cat.settings(cur).get(key)
+        if before != int(days):
+            cat.set_setting(cur, key, int(days))
+            audit.record(
+                cur,
+                actor,
+                "configuracao_alterada",
+                "configurações do desconto",
+                field=LABELS[key],
+                old=before,
+                new=int(days),
+            )
         return Rules.from_settings(cat.settings(cur))

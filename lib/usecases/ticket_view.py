@@ -240,4 +240,10 @@ def discount_view(store: Store, discount: dict) -> dict[str, str]:
         "Protocolo OPA": discount["opa_protocol"],
         "Prazo (90 dias)": fmt.day(discount["deadline"]),
         "Ressalvas ao registrar": discount.get("exception_note") or "—",  # migration 041
+        # migration 080 (issue 15): the incident the request belongs to, and whether the
+        # incident's close created it (automatic compensation)
+        "Incidente": f"#{discount['incident_id']}" if discount.get("incident_id") else "—",
+        "Pedido automático": "Sim (ressarcimento sem pedido do cliente)"
+        if discount.get("automatic")
+        else "Não",
     }

@@ -142,6 +142,7 @@ def form_from_state(
         extras=extras,
         confirmation_reason=(ss.get(f"{key}confirm_reason") or "") if confirmed else "",
         overlap_override_reason=(ss.get(f"{key}overlap_reason") or "") if released else "",
+        incident_id=ss.get(f"{key}incident_id"),
     )
     return dr.FormInput(data, signal_pending=pending)
 
