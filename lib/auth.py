@@ -47,6 +47,11 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "gerenciar_cadastros"
     EXPORT = "exportar"
     VIEW_AUDIT = "ver_auditoria"
+    # issue 14: customers from IXC, billing batches
+    VIEW_CUSTOMERS = "ver_clientes"
+    MANAGE_CUSTOMERS = "cadastrar_clientes"
+    IMPORT_CUSTOMERS = "importar_clientes"
+    BILLING = "lotes_faturamento"
 
 
 _ATENDENTE = {
@@ -54,6 +59,7 @@ _ATENDENTE = {
     Perm.OPEN_TICKET,
     Perm.OPEN_DISCOUNT,
     Perm.EXPORT,
+    Perm.VIEW_CUSTOMERS,
     Action.ABRIR,
     Action.MENSAGEM,
     Action.RETORNO_SINAL,
@@ -71,7 +77,7 @@ FINANCE_ACTIONS = {
     Action.PENDENCIAR,
     Action.DESFAZER_APLICACAO,
 }
-_FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS
+_FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS | {Perm.BILLING}
 _SUPERVISOR = _FINANCEIRO | {
     Perm.CHOOSE_METHOD,
     Perm.APPROVE_OVER_FEE,
@@ -79,6 +85,8 @@ _SUPERVISOR = _FINANCEIRO | {
     Perm.MANAGE_USERS,
     Perm.MANAGE_SETTINGS,
     Perm.VIEW_AUDIT,
+    Perm.MANAGE_CUSTOMERS,
+    Perm.IMPORT_CUSTOMERS,
 }
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ATENDENTE: frozenset(_ATENDENTE),
@@ -110,6 +118,10 @@ DENIED = {
     Perm.MANAGE_USERS: "gerenciar usuários",
     Perm.MANAGE_SETTINGS: "gerenciar cadastros e configurações",
     Perm.VIEW_AUDIT: "ver o registro de auditoria",
+    Perm.VIEW_CUSTOMERS: "ver o cadastro de clientes",
+    Perm.MANAGE_CUSTOMERS: "cadastrar ou editar clientes, contratos e logins",
+    Perm.IMPORT_CUSTOMERS: "importar ou sincronizar clientes do IXC",
+    Perm.BILLING: "montar ou fechar lotes de faturamento",
 }
 
 
