@@ -78,7 +78,7 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an id typed in a spreadsheet comes back as 123.0
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+        return value.strftime("%Y-%m-%d")
     return str(value).strip()
 
 

@@ -49,6 +49,7 @@ OUTCOME_LABELS = {
     "sem_mudanca": "Sem mudança",
     "recusar": "Recusado",
 }
+DONE_LABELS = {**OUTCOME_LABELS, "criar": "Criado", "atualizar": "Atualizado"}
 
 
 @dataclass(frozen=True)
