@@ -1,0 +1,171 @@
+"""Blocks of the Faturamento page: the candidates of a period, a batch's totals, its items and
+billing's answer (an editable table), and the callbacks that write."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from lib import fmt
+from lib.auth import User
+from lib.domain import DomainError
+from lib.store import Store
+from lib.usecases import billing
+from ui import errors, forms
+from ui.text import plain
+
+FLASH = "bl_flash"
+NEW = "bl_new_"  # idempotency prefix of "create a batch"
+OUTCOMES = {"enviado": "Enviado", "aplicado": "Aplicado", "recusado": "Recusado pelo faturamento"}
+
+
+def flash() -> None:
+    if message := st.session_state.pop(FLASH, None):
+        (st.success if message[0] == "ok" else st.error)(plain(message[1]))
+
+
+def candidates_table(found: list[billing.Candidate]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Protocolo": c.protocol,
+                    "Cliente": c.customer,
+                    "Contrato": c.contract_ref,
+                    "Fatura (vencimento)": fmt.day(c.target_due_date),
+                    "Calculado": fmt.brl(c.computed),
+                    "Aprovado": fmt.brl(c.amount),
+                    "Recusa anterior do faturamento": c.last_refusal or "",
+                }
+                for c in found
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def create(store: Store, user: User, start: date, end: date, ids: list[int]) -> None:
+    """Callback of "Criar lote": the ids the screen showed and one idempotency key per list."""
+    try:
+        done = billing.create_batch(
+            store, user, start, end, ids, idempotency_key=forms.idempotency_key(NEW)
+        )
+    except DomainError as exc:
+        st.session_state[FLASH] = ("erro", errors.refusal(exc))
+        return
+    forms.clear(NEW)
+    st.session_state["bl_batch"] = done.batch_id
+    st.session_state[FLASH] = ("ok", done.message)
+
+
+def totals(rows: list[dict]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Lote": r["id"],
+                    "Período": f"{fmt.day(r['period_start'])} a {fmt.day(r['period_end'])}",
+                    "Criado em": fmt.day_time(r["created_at"]),
+                    "Por": r["created_by_name"],
+                    "Pedidos": r["requested"],
+                    "Calculado": fmt.brl(r["computed"]),
+                    "Aprovado": fmt.brl(r["approved"]),
+                    "Enviado": fmt.brl(r["sent"]),
+                    "Aplicado": fmt.brl(r["applied"]),
+                    "Recusado": fmt.brl(r["refused"]),
+                    "Diferença calculado − aprovado": fmt.brl(r["computed"] - r["approved"]),
+                    "Diferença enviado − aplicado": fmt.brl(r["sent"] - r["applied"]),
+                    "Situação": "Fechado"
+                    if r["closed_at"]
+                    else f"Aberto ({r['open_items']} sem resposta)",
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def answer_editor(found: billing.Batch, suggested: dict[int, billing.Applied]) -> pd.DataFrame:
+    """Billing's answer for the open items: invoice due date and number, or a refusal."""
+    open_items = [i for i in found.items if i["outcome"] == "enviado"]
+    frame = pd.DataFrame(
+        [
+            {
+                "ticket_id": i["ticket_id"],
+                "Protocolo": i["protocol"],
+                "Cliente": i["customer"],
+                "Contrato": i["contract_ref"],
+                "Valor": fmt.brl(i["amount"]),
+                "Aplicado": i["ticket_id"] in suggested,
+                "Vencimento": (
+                    suggested[i["ticket_id"]].due_date
+                    if i["ticket_id"] in suggested
+                    else i["target_due_date"]
+                ),
+                "Nº da fatura": (
+                    suggested[i["ticket_id"]].invoice_number if i["ticket_id"] in suggested else ""
+                ),
+                "Recusado": False,
+                "Motivo da recusa": "",
+            }
+            for i in open_items
+        ]
+    )
+    return st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        disabled=["Protocolo", "Cliente", "Contrato", "Valor"],
+        column_order=[c for c in frame.columns if c != "ticket_id"],
+        column_config={
+            "Vencimento": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "Nº da fatura": st.column_config.TextColumn(max_chars=60),
+            "Motivo da recusa": st.column_config.TextColumn(max_chars=500),
+        },
+        key=f"bl_answer_{found.batch['id']}_{len(suggested)}",
+    )
+
+
+def answers(edited: pd.DataFrame) -> tuple[dict[int, billing.Applied], dict[int, str]]:
+    applied: dict[int, billing.Applied] = {}
+    refused: dict[int, str] = {}
+    for row in edited.to_dict("records"):
+        if row["Recusado"]:
+            refused[int(row["ticket_id"])] = str(row["Motivo da recusa"] or "")
+        elif row["Aplicado"]:
+            due = row["Vencimento"]
+            if due is None or pd.isna(due):
+                raise DomainError(f"Protocolo {row['Protocolo']}: informe o vencimento da fatura.")
+            applied[int(row["ticket_id"])] = billing.Applied(
+                pd.Timestamp(due).date(), str(row["Nº da fatura"] or "") or None
+            )
+    return applied, refused
+
+
+def items_table(found: billing.Batch) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Protocolo": i["protocol"],
+                    "Cliente": i["customer"],
+                    "Contrato": i["contract_ref"],
+                    "Fatura alvo": fmt.day(i["target_due_date"]),
+                    "Valor": fmt.brl(i["amount"]),
+                    "Situação": OUTCOMES[i["outcome"]],
+                    "Fatura": " ".join(
+                        x for x in (i["invoice_number"], fmt.day(i["invoice_due_date"])) if x
+                    ),
+                    "Motivo": i["outcome_reason"] or "",
+                }
+                for i in found.items
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
