@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from lib import auth, config, logs
+from lib import auth, config, ixc_scheduler, logs
 from lib.auth import User
 from lib.bootstrap import open_store
 from lib.store import Store
@@ -193,6 +193,7 @@ def start(path: str | None = None) -> Runtime:
             rt._announce_setup()
         rt.scheduler = BackupScheduler(store, directory, every, keep)
         rt.scheduler.start()
+        ixc_scheduler.start_scheduler(store)  # issue 14: only when [ixc] is in secrets.toml
         atexit.register(rt.shutdown)
         _RUNNING[path] = rt
         return rt

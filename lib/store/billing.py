@@ -124,7 +124,7 @@ def close_if_done(cur: Cursor, batch_id: int, at: datetime, by: int) -> bool:
     return True
 
 
-def mark_pushed(cur: Cursor, batch_id: int, at: datetime) -> None:
+def mark_pushed(cur: Cursor, batch_id: int, at: datetime | None) -> None:
     cur.execute("UPDATE billing_batch SET pushed_at = ? WHERE id = ?", [at, batch_id])
 
 
