@@ -81,6 +81,7 @@ with batches_tab:
             on_click="ignore",
             key=f"bl_dl_{kind}",
         )
+    view.push_block(store, user, found_batch)
     view.items_table(found_batch)
     if any(i["outcome"] == "enviado" for i in found_batch.items):
         st.subheader("Retorno do faturamento")

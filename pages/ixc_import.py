@@ -79,5 +79,7 @@ elif ready:
     view.report(dry[1], done=False)
 
 st.divider()
+view.api_block(store, user)
+st.divider()
 st.subheader("Importações anteriores")
 view.runs(imp.recent_runs(store, user))

@@ -169,3 +169,27 @@ def items_table(found: billing.Batch) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def push_block(store: Store, user: User, found: billing.Batch) -> None:
+    """ "Enviar ao IXC pela API", when the API is configured and the batch was not pushed."""
+    from lib.ixc_api import IxcApiError, load_config
+    from lib.usecases import ixc_sync
+
+    try:
+        cfg = load_config()
+    except IxcApiError:
+        return  # the Importar do IXC page says what is wrong with the configuration
+    if cfg is None:
+        return
+    if found.batch["pushed_at"] is not None:
+        st.caption(f"Enviado ao IXC pela API em {fmt.day_time(found.batch['pushed_at'])}.")
+        return
+    if st.button("Enviar ao IXC pela API", icon=":material/cloud_upload:", key="bl_push"):
+        try:
+            done = ixc_sync.push_batch(store, user, cfg, found.batch["id"])
+        except DomainError as exc:
+            st.error(plain(errors.refusal(exc)), icon=":material/block:")
+        else:
+            st.session_state[FLASH] = ("ok", done.message)
+            st.rerun()

@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import fmt
+from lib.auth import User
+from lib.store import Store
 from lib.usecases import ixc_import as imp
 
 UPLOAD = "ixc_up_"  # + kind
@@ -39,7 +41,7 @@ def fingerprint(files: dict[str, tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def report(results: list[imp.FileResult], *, done: bool) -> None:
+def report(results: list[imp.FileResult], *, done: bool, key: str = "file") -> None:
     """Per file: the counts, then every row that is not 'unchanged', refusals first."""
     for result in results:
         c = result.counts
@@ -71,7 +73,7 @@ def report(results: list[imp.FileResult], *, done: bool) -> None:
                 ),
                 hide_index=True,
                 width="stretch",
-                key=f"ixc_rows_{result.kind}_{'done' if done else 'dry'}",
+                key=f"ixc_rows_{key}_{result.kind}_{'done' if done else 'dry'}",
             )
 
 
@@ -109,3 +111,59 @@ def runs(items: list[dict]) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+API_DONE = "ixc_api_done"
+
+
+def api_block(store: Store, user: User) -> None:
+    """Sync from IXC's API: on demand (simulate first, or straight away) and the schedule."""
+    from lib.domain import DomainError
+    from lib.ixc_api import IxcApiError, load_config
+    from lib.usecases import ixc_sync
+    from ui import errors
+    from ui.text import plain
+
+    st.subheader("Sincronizar pela API do IXC")
+    try:
+        cfg = load_config()
+    except IxcApiError as exc:
+        st.error(plain(str(exc)))
+        return
+    if cfg is None:
+        st.info(
+            "A API do IXC não está configurada. Para usá-la, adicione a seção [ixc] (url e "
+            "token do usuário da API) em .streamlit/secrets.toml e reinicie o servidor; as "
+            "importações por arquivo acima funcionam sem ela."
+        )
+        return
+    st.caption(plain(f"Servidor: {cfg.url} · busca só o que mudou desde a última sincronização."))
+    a, b, c = st.columns([1, 1, 2])
+    dry = a.button("Simular sincronização", key="ixc_api_dry", icon=":material/fact_check:")
+    now = b.button("Sincronizar agora", key="ixc_api_run", type="primary", icon=":material/sync:")
+    with c.form("ixc_schedule", border=False):
+        every = st.number_input(
+            "Sincronizar automaticamente a cada (min; 0 = desligado)",
+            min_value=0,
+            max_value=ixc_sync.MAX_EVERY_MIN,
+            value=ixc_sync.schedule_minutes(store),
+            step=15,
+        )
+        if st.form_submit_button("Salvar intervalo"):
+            try:
+                ixc_sync.set_schedule(store, user, int(every))
+                st.success("Intervalo salvo.")
+            except DomainError as exc:
+                st.error(plain(errors.refusal(exc)))
+    if dry or now:
+        try:
+            with st.spinner("Consultando o IXC…"):
+                results = ixc_sync.sync(store, user, cfg, dry_run=bool(dry))
+        except DomainError as exc:
+            st.error(plain(errors.refusal(exc)), icon=":material/block:")
+        else:
+            st.session_state[API_DONE] = (bool(now), results)
+    if found := st.session_state.get(API_DONE):
+        done, results = found
+        st.markdown("**Resultado da sincronização**" if done else "**Simulação: nada gravado**")
+        report(results, done=done, key="api")
