@@ -53,6 +53,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/tickets.py", "atendimentos", "Atendimentos", ":material/list_alt:", "Atendimento", Perm.READ_TICKETS),
     PageSpec("pages/discount_request.py", "desconto", "Desconto em fatura", ":material/request_quote:", "Atendimento", Perm.OPEN_DISCOUNT),
     PageSpec("pages/new_ticket.py", "novo-atendimento", "Novo atendimento", ":material/add_circle:", "Atendimento", Perm.OPEN_TICKET),
+    PageSpec("pages/customers.py", "clientes", "Clientes", ":material/person_search:", "Atendimento", Perm.VIEW_CUSTOMERS),
     PageSpec("pages/billing.py", "faturamento", "Faturamento", ":material/receipt_long:", "Financeiro", Perm.BILLING),
     PageSpec("pages/charts.py", "graficos", "Gráficos", ":material/bar_chart:", "Gestão", Perm.VIEW_CHARTS),
     PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),

@@ -178,6 +178,13 @@ def render(store: Store, user: User, ticket_id: int) -> None:
             st.markdown(badge(ticket["department"]))  # typed: st.badge would escape twice
         view = ticket_view.discount_view(store, discount) if discount else None
         st.caption(_summary(ticket, view))
+        if ticket.get("customer_id"):  # issue 14: the customer's record
+            st.page_link(
+                "pages/customers.py",
+                label="Ver cadastro do cliente",
+                icon=":material/person_search:",
+                query_params={"id": str(ticket["customer_id"])},
+            )
         show_flash(ticket_id)
         _actions(store, user, ticket, discount)
         names = ["Atendimento", "Desconto", "Histórico"] if view else None

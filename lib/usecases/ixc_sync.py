@@ -22,10 +22,10 @@ from lib.domain import now as clock_now
 from lib.ixc_api import IxcApiError, IxcConfig, insert, list_pages
 from lib.ixc_files import Table
 from lib.store import Store
-from lib.store import audit as audit_store
 from lib.store import billing as bs
 from lib.store import catalog as cat
 from lib.store import ixc as store_ixc
+from lib.usecases import audit
 from lib.usecases import ixc_import as imp
 
 EVERY_KEY = "ixc_sync_every_min"
@@ -93,17 +93,14 @@ def set_schedule(store: Store, actor: User, minutes: int) -> None:
         if old == minutes:
             return
         cat.set_setting(cur, EVERY_KEY, minutes)
-        audit_store.append(
+        audit.record(
             cur,
-            at=clock_now(),
-            actor_id=actor.id,
-            actor=actor.name,
-            action="configuração",
-            target="Sincronização com o IXC",
+            actor,
+            "configuracao_alterada",
+            "Sincronização com o IXC",
             field="intervalo (min)",
-            old_value=str(old),
-            new_value=str(minutes),
-            client_address=actor.client_address,
+            old=old,
+            new=minutes,
         )
 
 

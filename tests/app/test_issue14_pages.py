@@ -1,0 +1,72 @@
+"""Issue 14's pages through AppTest: Clientes (search, record, hand-made records, roles),
+Faturamento (a batch from one click, a second click makes no second batch) and who sees what."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from lib.domain import now as clock_now
+from lib.usecases import billing, finance, ticket_actions
+from tests.ticket_factory import discount
+
+
+def open_page(logged_in, role, path):
+    at = logged_in(role)
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_clientes_search_and_record(logged_in, app_env):
+    at = open_page(logged_in, "atendente", "pages/customers.py")
+    at.text_input(key="cl_q").input("maria").run()
+    assert "Maria da Silva" in set(at.dataframe[0].value["Cliente"])
+    at.session_state["cl_open"] = app_env.maria
+    at.run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Maria da Silva"
+    assert [t.label for t in at.tabs] == ["Contratos e logins", "Atendimentos", "Descontos por ano"]
+    # an attendant reads; only a supervisor gets the forms
+    assert not [e for e in at.expander if e.label in ("Novo cliente", "Editar cliente")]
+
+
+def test_supervisor_creates_a_customer_by_hand(logged_in, app_env):
+    at = open_page(logged_in, "supervisor", "pages/customers.py")
+    form = "FormSubmitter:cl_cust_novo-Salvar cliente"
+    at.text_input[1].input("Bruna Tavares")  # [0] is the search
+    at.text_input[2].input("476.614.355-87")  # wrong check digit
+    at.button(key=form).click().run()
+    assert "dígitos verificadores não conferem" in at.error[0].value
+    at.text_input[2].input("476.614.355-86")
+    at.button(key=form).click().run()
+    assert at.success[0].value == "Cliente salvo."
+    assert at.subheader[0].value == "Bruna Tavares"
+
+
+def test_finance_creates_one_batch_even_when_clicked_twice(logged_in, app_env):
+    w = app_env
+    t = discount(w, "b1")
+    now = clock_now()
+    ticket_actions.assume(w.store, w.financeiro, t, now=now)
+    finance.approve(w.store, w.financeiro, t, now=now)
+    at = open_page(logged_in, "financeiro", "pages/billing.py")
+    at.date_input(key="bl_end").set_value(date.today() + timedelta(days=45)).run()
+    button = at.button(key="bl_create")
+    assert button.label == "Criar lote com 1 desconto"
+    button.click().run()
+    assert "Lote nº 1 criado: 1 desconto" in at.success[0].value
+    assert [b.key for b in at.button if b.key == "bl_create"] == []  # nothing left to send
+    assert len(billing.batches(w.store, w.financeiro)) == 1
+
+
+def test_who_sees_the_new_pages(app_env):
+    from ui.navigation import visible_pages
+
+    seen = {
+        role: {spec.title for spec in visible_pages(app_env.user(role))}
+        for role in ("atendente", "financeiro", "supervisor")
+    }
+    new = {"Clientes", "Faturamento", "Importar do IXC"}
+    assert seen["atendente"] & new == {"Clientes"}
+    assert seen["financeiro"] & new == {"Clientes", "Faturamento"}
+    assert seen["supervisor"] & new == new
