@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lib.domain import DomainError
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 200 * 1024 * 1024  # what the upload field allows (Streamlit default)
 MAX_ROWS = 500_000
 
 

@@ -39,6 +39,8 @@ from lib.usecases.transitions import load_ticket
 
 SENT_KIND = "enviar_faturamento"
 REFUSED_KIND = "recusa_faturamento"
+# how the ticket history names these movements
+MOVEMENT_LABELS = {SENT_KIND: "Enviado ao faturamento", REFUSED_KIND: "Recusado pelo faturamento"}
 # IXC's "Descontos adicionais" columns, in its order
 EXPORT_COLUMNS = ("id_contrato", "data", "quantidade", "valor_unitario", "descricao")
 MAX_PERIOD_DAYS = 93
@@ -331,10 +333,15 @@ def close_batch(
             item = items[ticket_id]
             number = _invoice_number(invoice.invoice_number)
             ticket, discount = load_ticket(cur, ticket_id)
-            try:
-                _apply(cur, actor, now, ticket, discount, invoice.due_date, number)
-            except DomainError as exc:
-                raise type(exc)(f"Protocolo {item['protocol']}: {exc}") from exc
+            if discount is not None and discount["decision"] == Decision.APLICADO.value:
+                # marked applied on its own ticket meanwhile: the batch records that invoice
+                invoice = Applied(discount["invoice_due_date"], discount["invoice_number"])
+                number = invoice.invoice_number
+            else:
+                try:
+                    _apply(cur, actor, now, ticket, discount, invoice.due_date, number)
+                except DomainError as exc:
+                    raise type(exc)(f"Protocolo {item['protocol']}: {exc}") from exc
             if not bs.set_outcome(
                 cur,
                 batch_id,

@@ -236,3 +236,32 @@ def test_export_neutralises_formula_text(world, four):
     ).active
     assert sheet.cell(2, 5).value.startswith("'=") and sheet.cell(2, 5).data_type == "s"
     assert Decimal(str(sheet.cell(2, 4).value)) > 0
+
+
+def test_a_discount_applied_on_its_ticket_meanwhile_closes_with_that_invoice(world, four):
+    w = world
+    done = billing.create_batch(w.store, w.financeiro, *DEC, now=LATER)
+    finance.mark_applied(
+        w.store, w.financeiro, four[0], date(2026, 12, 10), now=LATER, invoice_number="FAT-9"
+    )
+    closed = billing.close_batch(
+        w.store,
+        w.financeiro,
+        done.batch_id,
+        {four[0]: billing.Applied(date(2026, 12, 10))},
+        now=LATER,
+    )
+    assert closed.applied == 1
+    item = next(
+        i
+        for i in billing.batch(w.store, w.financeiro, done.batch_id).items
+        if i["ticket_id"] == four[0]
+    )
+    assert (item["outcome"], item["invoice_number"]) == ("aplicado", "FAT-9")
+    from lib.store import tickets as tk
+    from lib.usecases import ticket_view
+
+    with w.store.read() as cur:
+        history = tk.movements(cur, four[0])
+    actions = list(ticket_view.history_rows(history)["Ação"])
+    assert "Enviado ao faturamento" in actions
