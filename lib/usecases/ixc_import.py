@@ -176,7 +176,7 @@ def customer_values(row: dict[str, str]) -> dict[str, Any]:
         raise DomainError("razão social/nome em branco.")
     if len(name) > 200:
         raise DomainError("nome com mais de 200 caracteres.")
-    doc = check_cpf_cnpj(row.get("cnpj_cpf", ""))
+    doc = check_cpf_cnpj(_zeros_back(row.get("cnpj_cpf", "")))
     phones: list[str] = []
     for col in ("fone", "telefone_celular", "whatsapp", "telefone_comercial"):
         d = digits(row.get(col, ""))
@@ -193,6 +193,19 @@ def customer_values(row: dict[str, str]) -> dict[str, Any]:
         "latitude": _coord(row.get("latitude", ""), "latitude", 90),
         "longitude": _coord(row.get("longitude", ""), "longitude", 180),
     }
+
+
+def _zeros_back(text: str) -> str:
+    """A CPF/CNPJ a spreadsheet kept as a number lost its leading zeros (1000000028 for
+    010.000.000-28): a bare number of 9-10 or 12-13 digits gets them back. The check digits
+    still decide."""
+    value = text.strip()
+    if value.isdigit():
+        if len(value) in (9, 10):
+            return value.zfill(11)
+        if len(value) in (12, 13):
+            return value.zfill(14)
+    return value
 
 
 def contract_status(status: str, internet: str) -> str:
@@ -407,17 +420,24 @@ def run_import(
     results = []
     for src in _order(sources):
         step = (lambda d, t, k=src.kind: progress(k, d, t)) if progress else None
-        with store.transaction() as cur:
-            result = _run_one(cur, src, step)
-            store_ixc.log_run(
-                cur,
-                source=source,
-                kind=src.kind,
-                file_name=src.file_name,
-                staff_id=actor.id if actor else None,
-                started_at=now,
-                counts=result.counts,
-            )
+        try:
+            with store.transaction() as cur:
+                result = _run_one(cur, src, step)
+                store_ixc.log_run(
+                    cur,
+                    source=source,
+                    kind=src.kind,
+                    file_name=src.file_name,
+                    staff_id=actor.id if actor else None,
+                    started_at=now,
+                    counts=result.counts,
+                )
+        except DomainError as exc:  # e.g. another import at the same moment: say what was kept
+            kept = "; ".join(summary(r, done=True) for r in results) or "nada"
+            raise type(exc)(
+                f"{KIND_LABELS[src.kind]} ({src.file_name}) não foi importado: {exc} "
+                f"Já gravado antes: {kept}."
+            ) from exc
         results.append(result)
     return results
 

@@ -193,3 +193,35 @@ def test_command_line_imports_then_changes_nothing(tmp_path):
     )
     assert dry.returncode == 0 and "linha 3 (id 702): CPF 217.834.793-28 inválido" in dry.stdout
     assert "Simulação: nada foi gravado." in dry.stdout
+
+
+def test_a_spreadsheet_cpf_that_lost_its_leading_zero(store):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "razao", "cnpj_cpf"])
+    sheet.append([801, "Zero à Esquerda", 1000000028])  # 010.000.000-28 typed as a number
+    sheet.append([802, "Outro", 1000000029])  # wrong check digit, padded or not
+    buf = io.BytesIO()
+    book.save(buf)
+    result = imp.run_import(store, None, [imp.load_file("cliente", buf.getvalue(), "c.xlsx")])
+    assert [r.outcome for r in result[0].rows] == ["criar", "recusar"]
+    with store.read() as cur:
+        assert cur.execute("SELECT cpf_cnpj FROM customer").fetchall() == [("01000000028",)]
+
+
+def test_a_failed_file_says_what_was_kept(store, monkeypatch):
+    from lib.domain import StaleState
+
+    real = imp._run_one
+
+    def conflict(cur, src, progress):
+        if src.kind == "cliente_contrato":
+            raise StaleState("Outro usuário alterou este registro ao mesmo tempo.")
+        return real(cur, src, progress)
+
+    monkeypatch.setattr(imp, "_run_one", conflict)
+    with pytest.raises(
+        StaleState, match="Já gravado antes: Clientes \\(clientes.csv\\): 4 criados"
+    ):
+        imp.run_import(store, None, sources(GOOD))
+    assert table_counts(store) == (4, 0, 0)
