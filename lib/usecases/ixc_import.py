@@ -417,7 +417,7 @@ def run_import(
     if actor is not None:
         require(actor, Perm.IMPORT_CUSTOMERS)
     now = now or clock_now()
-    results = []
+    results: list[FileResult] = []
     for src in _order(sources):
         step = (lambda d, t, k=src.kind: progress(k, d, t)) if progress else None
         try:
