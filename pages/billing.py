@@ -25,7 +25,7 @@ st.caption(
     "faturamento responder, registre as faturas (ou as recusas) de uma vez."
 )
 view.flash()
-new_tab, batches_tab = st.tabs(["Novo lote", "Lotes"])
+new_tab, batches_tab = st.tabs(["Novo lote", "Lotes"], key="bl_tabs")
 
 with new_tab:
     today = clock_now().date()

@@ -58,6 +58,7 @@ def create(store: Store, user: User, start: date, end: date, ids: list[int]) -> 
         return
     forms.clear(NEW)
     st.session_state["bl_batch"] = done.batch_id
+    st.session_state["bl_tabs"] = "Lotes"  # the new batch, ready to download
     st.session_state[FLASH] = ("ok", done.message)
 
 

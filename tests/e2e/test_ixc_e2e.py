@@ -63,3 +63,95 @@ def test_supervisor_imports_ixc_files_and_the_customer_is_in_the_discount_form(s
     assert "(IXC 7001) · FIBRA 300MB · R$\xa099,90 · vence dia 10" in shown(
         "[class*='st-key-dr0_contract_']"
     )
+
+
+@pytest.fixture
+def approved_server(tmp_path):
+    """The test world with two approved discounts (Maria's and João's), opened 3 h ago."""
+    from datetime import timedelta
+
+    from lib.domain import now as clock_now
+    from lib.store import Store
+    from lib.usecases import discount_requests, finance, ticket_actions
+    from lib.usecases.discount_requests import DiscountRequestInput
+    from tests.e2e.conftest import start_server
+    from tests.fixtures import build_world
+
+    db = tmp_path / "e2e.duckdb"
+    store = Store(db)
+    store.migrate()
+    w = build_world(store)
+    now = clock_now()
+    tickets = []
+    for key, (customer, login_id, contract) in {
+        "m": (w.maria, w.maria_login, w.maria_contract),
+        "j": (w.joao, w.joao_logins[0], w.joao_contracts[0]),
+    }.items():
+        data = DiscountRequestInput(
+            customer_id=customer,
+            login_id=login_id,
+            contract_id=contract,
+            reason=3,
+            occurred_on=(now - timedelta(hours=3)).date(),
+            opened_at=now - timedelta(hours=3),
+            signal_returned_at=now - timedelta(hours=1),
+            opa_protocol=f"OPA{key.upper()}E2E001",
+            description="Rompimento na rua",
+        )
+        t = discount_requests.open_discount_request(
+            store, w.atendente, data, key, now=now
+        ).ticket_id
+        ticket_actions.assume(store, w.financeiro, t, now=now)
+        finance.approve(store, w.financeiro, t, now=now)
+        tickets.append(t)
+    store.close()
+    srv = start_server(db, tmp_path)
+    yield srv, tickets
+    srv.stop()
+
+
+def test_finance_batch_round_trip_in_the_browser(approved_server, page, tmp_path):
+    """approve → batch → export → invoices from fn_areceber → applied, each in one batch."""
+    server, tickets = approved_server
+    login(page, server.url, "financeiro")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Faturamento").click()
+    wait_idle(page)
+    page.locator(".st-key-bl_end input").first.wait_for()
+    page.get_by_role("button", name="Criar lote com 2 descontos").click()
+    wait_idle(page)
+    page.get_by_text("Lote nº 1 criado: 2 descontos").wait_for()
+    # the page moved to Lotes by itself, with the new batch chosen
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Baixar CSV (descontos adicionais do IXC)").click()
+    exported = Path(got.value.path()).read_text("utf-8-sig").splitlines()
+    assert exported[0] == "id_contrato;data;quantidade;valor_unitario;descricao"
+    assert len(exported) == 3 and all(";1;" in line for line in exported[1:])
+    listing = tmp_path / "fn_areceber.csv"
+    listing.write_text(
+        "id;id_contrato;data_vencimento;valor\n"
+        + "".join(
+            f"{9100 + n};{line.split(';')[0]};{line.split(';')[1]};99,90\n"
+            for n, line in enumerate(exported[1:])
+        )
+    )
+    page.locator(".st-key-bl_areceber_1 input[type='file']").set_input_files(str(listing))
+    wait_idle(page)
+    page.get_by_text("2 fatura(s) encontradas.").wait_for()
+    screenshot(page, "billing-answer")
+    page.get_by_role("button", name="Registrar retorno do faturamento").click()
+    wait_idle(page)
+    page.get_by_text("2 aplicado(s), 0 recusado(s) pelo faturamento. Lote fechado.").wait_for()
+    screenshot(page, "billing-closed")
+    server.stop()
+    store = server.store()
+    try:
+        with store.read() as cur:
+            rows = cur.execute(
+                "SELECT i.ticket_id, count(*), max(d.decision), max(d.invoice_number) "
+                "FROM billing_batch_item i JOIN discount_request d USING (ticket_id) GROUP BY 1"
+            ).fetchall()
+    finally:
+        store.close()
+    assert sorted(rows) == sorted(
+        [(t, 1, "aplicado", n) for t, n in zip(tickets, ("9100", "9101"), strict=True)]
+    )  # each discount in exactly one batch, applied with its own invoice
