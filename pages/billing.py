@@ -25,7 +25,7 @@ st.caption(
     "faturamento responder, registre as faturas (ou as recusas) de uma vez."
 )
 view.flash()
-new_tab, batches_tab = st.tabs(["Novo lote", "Lotes"], key="bl_tabs")
+new_tab, batches_tab = st.tabs(["Novo lote", "Lotes"], key="bl_tabs", on_change="rerun")
 
 with new_tab:
     today = clock_now().date()
