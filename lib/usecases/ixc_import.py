@@ -242,9 +242,31 @@ def due_day_value(text: str | None) -> int:
     return int(value)
 
 
-def contract_values(cur: Cursor, row: dict[str, str]) -> dict[str, Any]:
+@dataclass
+class Index:
+    """What the checks of one file look up, read once: the customers and contracts by IXC id
+    (including what earlier files of the same run wrote) and the logins' usernames; updated
+    as the file's rows are accepted."""
+
+    customers: dict[int, dict]
+    contracts: dict[int, dict]
+    own: dict[int, dict]  # the file's own table, by IXC id
+    usernames: dict[str, int | None]
+
+    @classmethod
+    def load(cls, cur: Cursor, kind: str) -> Index:
+        customers = store_ixc.rows_by_ixc_id(cur, "customer")
+        contracts = store_ixc.rows_by_ixc_id(cur, "contract") if kind != "cliente" else {}
+        own = {"cliente": customers, "cliente_contrato": contracts}.get(kind)
+        if own is None:
+            own = store_ixc.rows_by_ixc_id(cur, "login")
+        usernames = store_ixc.logins_by_username(cur) if kind == "radusuarios" else {}
+        return cls(customers, contracts, own, usernames)
+
+
+def contract_values(index: Index, row: dict[str, str]) -> dict[str, Any]:
     customer_ixc = _ixc_id(row.get("id_cliente", ""), "id_cliente")
-    customer = store_ixc.by_ixc_id(cur, "customer", customer_ixc)
+    customer = index.customers.get(customer_ixc)
     if customer is None:
         raise DomainError(f"cliente {customer_ixc} não encontrado (importe os clientes antes).")
     plan = " ".join(row.get("contrato", "").split())
@@ -265,21 +287,21 @@ def contract_values(cur: Cursor, row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def login_values(cur: Cursor, row: dict[str, str], ixc_id: int) -> dict[str, Any]:
+def login_values(index: Index, row: dict[str, str], ixc_id: int) -> dict[str, Any]:
     username = row.get("login", "").strip()
     if not username:
         raise DomainError("login em branco.")
     if len(username) > 100 or any(ch.isspace() for ch in username):
         raise DomainError(f"login {username!r} inválido (sem espaços, até 100 caracteres).")
     customer_ixc = _ixc_id(row.get("id_cliente", ""), "id_cliente")
-    customer = store_ixc.by_ixc_id(cur, "customer", customer_ixc)
+    customer = index.customers.get(customer_ixc)
     if customer is None:
         raise DomainError(f"cliente {customer_ixc} não encontrado (importe os clientes antes).")
     contract_id = None
     raw_contract = row.get("id_contrato", "").strip()
     if raw_contract and raw_contract != "0":
         contract_ixc = _ixc_id(raw_contract, "id_contrato")
-        contract = store_ixc.by_ixc_id(cur, "contract", contract_ixc)
+        contract = index.contracts.get(contract_ixc)
         if contract is None:
             raise DomainError(f"contrato {contract_ixc} não encontrado.")
         if contract["customer_id"] != customer["id"]:
@@ -288,8 +310,8 @@ def login_values(cur: Cursor, row: dict[str, str], ixc_id: int) -> dict[str, Any
                 f"{customer_ixc}."
             )
         contract_id = contract["id"]
-    other = store_ixc.login_by_username(cur, username)
-    if other is not None and other["ixc_id"] != ixc_id:
+    key = username.lower()
+    if key in index.usernames and index.usernames[key] != ixc_id:
         raise DomainError(f"o login {username} já existe em outro cadastro.")
     box = _first(row, ("id_caixa_ftth", "caixa_ftth", "cto"))
     return {
@@ -338,6 +360,9 @@ def import_rows(
     table = TABLE_OF[kind]
     ids = Counter(r.get("id", "").strip() for r in rows)
     results: list[RowResult] = []
+    index = Index.load(cur, kind)
+    inserts: list[dict[str, Any]] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
     for i, (row, line) in enumerate(zip(rows, lines, strict=True)):
         raw_id = row.get("id", "").strip()
         label = _label(kind, row)
@@ -351,15 +376,16 @@ def import_rows(
             if kind == "cliente":
                 values = customer_values(row)
             elif kind == "cliente_contrato":
-                values = contract_values(cur, row)
+                values = contract_values(index, row)
             else:
-                values = login_values(cur, row, ixc_id)
-            current = store_ixc.by_ixc_id(cur, table, ixc_id)
+                values = login_values(index, row, ixc_id)
+                index.usernames[values["username"].lower()] = ixc_id
+            current = index.own.get(ixc_id)
             if current is None:
-                store_ixc.insert(cur, table, {"ixc_id": ixc_id, **values})
+                inserts.append({"ixc_id": ixc_id, **values})
                 results.append(RowResult(line, str(ixc_id), label, "criar"))
             elif changed := _same(current, values):
-                store_ixc.update(cur, table, current["id"], values)
+                updates.append((current["id"], values))
                 results.append(
                     RowResult(line, str(ixc_id), label, "atualizar", "muda " + ", ".join(changed))
                 )
@@ -369,6 +395,9 @@ def import_rows(
             results.append(RowResult(line, raw_id, label, "recusar", str(exc)))
         if progress is not None and (i % 50 == 0 or i == len(rows) - 1):
             progress(i + 1, len(rows))
+    # a login renamed onto a name another login of this file frees: updates first
+    store_ixc.update_many(cur, table, updates)
+    store_ixc.insert_many(cur, table, inserts)
     return results
 
 

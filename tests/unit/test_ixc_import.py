@@ -120,6 +120,8 @@ def test_latin1_file_with_accents(store):
         lat = cur.execute("SELECT latitude FROM customer WHERE ixc_id = 602").fetchone()[0]
     assert names == ["João Conceição Araújo", "Françoise Lúcia Brandão"]
     assert lat == pytest.approx(-23.27)
+    with store.read() as cur:  # an empty coordinate is NULL, never NaN
+        assert cur.execute("SELECT latitude FROM customer WHERE ixc_id = 601").fetchone() == (None,)
 
 
 def test_xlsx_with_ixc_columns(store):
