@@ -193,8 +193,10 @@ def start(path: str | None = None) -> Runtime:
             rt._announce_setup()
         rt.scheduler = BackupScheduler(store, directory, every, keep)
         rt.scheduler.start()
-        ixc_scheduler.start_scheduler(store)  # issue 14: only when [ixc] is in secrets.toml
         atexit.register(rt.shutdown)
+        # issue 14: only when [ixc] is in secrets.toml; stopped before the store closes
+        if (ixc_sync := ixc_scheduler.start_scheduler(store)) is not None:
+            atexit.register(ixc_sync.stop)
         _RUNNING[path] = rt
         return rt
 

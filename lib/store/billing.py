@@ -153,3 +153,8 @@ def batches(cur: Cursor, limit: int = 100) -> list[dict]:
 
 def zero() -> Decimal:
     return Decimal("0.00")
+
+
+def pending_batch(cur: Cursor, ticket_id: int) -> int | None:
+    """The batch the discount is out in billing with, if any."""
+    return scalar(cur, "SELECT batch_id FROM billing_pending WHERE ticket_id = ?", [ticket_id])

@@ -208,6 +208,13 @@ def create_batch(
 # --- reading and exporting -------------------------------------------------------------------
 
 
+def pending_batch(store: Store, actor: User, ticket_id: int) -> int | None:
+    """The batch a discount is out in billing with (for the ticket detail), or None."""
+    require(actor, Perm.READ_TICKETS)
+    with store.read() as cur:
+        return bs.pending_batch(cur, ticket_id)
+
+
 def batches(store: Store, actor: User) -> list[dict]:
     require(actor, Perm.BILLING)
     with store.read() as cur:

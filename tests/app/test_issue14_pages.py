@@ -70,3 +70,29 @@ def test_who_sees_the_new_pages(app_env):
     assert seen["atendente"] & new == {"Clientes"}
     assert seen["financeiro"] & new == {"Clientes", "Faturamento"}
     assert seen["supervisor"] & new == new
+
+
+def _links(at) -> dict[str, object]:
+    return {link.proto.label: link.proto for link in at.get("page_link")}
+
+
+def test_discount_form_and_ticket_detail_link_to_the_customer(logged_in, app_env):
+    w = app_env
+    at = open_page(logged_in, "atendente", "pages/discount_request.py")
+    at.text_input(key="dr0_q").input("maria").run()
+    link = _links(at)["Ver cadastro do cliente"]
+    assert (link.page, link.query_string) == ("clientes", f"id={w.maria}")
+
+    t = discount(w, "l1")
+    now = clock_now()
+    ticket_actions.assume(w.store, w.financeiro, t, now=now)
+    finance.approve(w.store, w.financeiro, t, now=now)
+    billing.create_batch(w.store, w.financeiro, date.today(), date.today() + timedelta(days=45))
+    at = logged_in("financeiro")
+    at.query_params["id"] = str(t)
+    at.switch_page("pages/tickets.py").run()
+    assert not at.exception, at.exception
+    link = _links(at)["Ver cadastro do cliente"]
+    assert (link.page, link.query_string) == ("clientes", f"id={w.maria}")
+    badges = [str(b.proto) for b in at.get("badge")] + [m.value for m in at.markdown]
+    assert [b for b in badges if "Enviado ao faturamento · lote nº 1" in b], badges
