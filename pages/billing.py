@@ -67,6 +67,7 @@ with batches_tab:
         format_func=lambda i: f"Lote nº {i}",
     )
     found_batch = billing.batch(store, user, chosen)
+    view.metrics(next(r for r in rows if r["id"] == chosen))
     d1, d2 = st.columns(2)
     for col, kind, mime in (
         (d1, "csv", "text/csv"),

@@ -63,22 +63,17 @@ def create(store: Store, user: User, start: date, end: date, ids: list[int]) -> 
 
 
 def totals(rows: list[dict]) -> None:
+    """The batches, one line each; the chosen one's figures come with metrics()."""
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     "Lote": r["id"],
-                    "Período": f"{fmt.day(r['period_start'])} a {fmt.day(r['period_end'])}",
-                    "Criado em": fmt.day_time(r["created_at"]),
-                    "Por": r["created_by_name"],
+                    "Vencimentos": f"{fmt.day(r['period_start'])} a {fmt.day(r['period_end'])}",
+                    "Criado": f"{fmt.day_time(r['created_at'])} · {r['created_by_name']}",
                     "Pedidos": r["requested"],
-                    "Calculado": fmt.brl(r["computed"]),
-                    "Aprovado": fmt.brl(r["approved"]),
                     "Enviado": fmt.brl(r["sent"]),
                     "Aplicado": fmt.brl(r["applied"]),
-                    "Recusado": fmt.brl(r["refused"]),
-                    "Diferença calculado − aprovado": fmt.brl(r["computed"] - r["approved"]),
-                    "Diferença enviado − aplicado": fmt.brl(r["sent"] - r["applied"]),
                     "Situação": "Fechado"
                     if r["closed_at"]
                     else f"Aberto ({r['open_items']} sem resposta)",
@@ -88,6 +83,30 @@ def totals(rows: list[dict]) -> None:
         ),
         hide_index=True,
         width="stretch",
+    )
+
+
+def metrics(r: dict) -> None:
+    """A batch's totals: requested, computed, approved, sent, applied, with the differences
+    (an adjustment at approval, what billing has not applied yet or refused)."""
+    cols = st.columns(5)
+    cols[0].metric("Pedidos", r["requested"])
+    cols[1].metric("Calculado", fmt.brl(r["computed"]))
+    adjusted = r["approved"] - r["computed"]
+    cols[2].metric(
+        "Aprovado",
+        fmt.brl(r["approved"]),
+        delta=f"{fmt.brl(adjusted)} de ajuste" if adjusted else None,
+        delta_color="off",
+    )
+    unsent = r["approved"] - r["sent"]
+    cols[3].metric("Enviado", fmt.brl(r["sent"]), delta=f"{fmt.brl(-unsent)}" if unsent else None)
+    missing = r["sent"] - r["applied"]
+    cols[4].metric(
+        "Aplicado",
+        fmt.brl(r["applied"]),
+        delta=f"{fmt.brl(-missing)} pendente" if missing else None,
+        delta_color="normal",  # down (red): money billing has not confirmed
     )
 
 
