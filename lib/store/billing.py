@@ -8,6 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import duckdb
+
+from lib.domain import StaleState
 from lib.store import Cursor, one, rows, scalar
 
 
@@ -40,23 +43,34 @@ def batch_by_key(cur: Cursor, key: str) -> int | None:
 def insert_batch(
     cur: Cursor, *, start: date, end: date, at: datetime, by: int, key: str | None
 ) -> int:
-    return int(
-        scalar(
-            cur,
-            "INSERT INTO billing_batch (period_start, period_end, created_at, created_by, "
-            "idempotency_key) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [start, end, at, by, key],
+    try:
+        return int(
+            scalar(
+                cur,
+                "INSERT INTO billing_batch (period_start, period_end, created_at, created_by, "
+                "idempotency_key) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [start, end, at, by, key],
+            )
         )
-    )
+    except duckdb.ConstraintException as exc:  # the same click, still being saved
+        raise StaleState(
+            "Este lote já está sendo criado pelo mesmo clique. Recarregue a página."
+        ) from exc
 
 
 def claim(cur: Cursor, ticket_id: int, batch_id: int) -> bool:
-    """Mark the discount as out in billing in this batch; False when another batch has it."""
-    done = cur.execute(
-        "INSERT INTO billing_pending (ticket_id, batch_id) VALUES (?, ?) "
-        "ON CONFLICT DO NOTHING RETURNING ticket_id",
-        [ticket_id, batch_id],
-    ).fetchall()
+    """Mark the discount as out in billing in this batch; False when another batch has it,
+    committed before this transaction began (ON CONFLICT) or after it (DuckDB then raises a
+    constraint error at once, or a conflict at commit, which Store.transaction reports as a
+    stale screen). After False the caller must give up the transaction."""
+    try:
+        done = cur.execute(
+            "INSERT INTO billing_pending (ticket_id, batch_id) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING ticket_id",
+            [ticket_id, batch_id],
+        ).fetchall()
+    except duckdb.ConstraintException:
+        return False
     return bool(done)
 
 

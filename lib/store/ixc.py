@@ -6,17 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import pandas as pd
 
+from lib.domain import StaleState
 from lib.store import Cursor, one, rows, scalar
 from lib.store import catalog as cat
 
 TABLES = ("customer", "contract", "login")
-
-
-def by_ixc_id(cur: Cursor, table: str, ixc_id: int) -> dict | None:
-    assert table in TABLES
-    return one(cur, f"SELECT * FROM {table} WHERE ixc_id = ?", [ixc_id])
 
 
 def login_by_username(cur: Cursor, username: str) -> dict | None:
@@ -123,8 +120,9 @@ def insert_many(cur: Cursor, table: str, values: list[dict[str, Any]]) -> None:
     )
     cur.register("ixc_new_rows", frame)
     try:
-        cur.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM ixc_new_rows"
+        _write(
+            cur,
+            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM ixc_new_rows",
         )
     finally:
         cur.unregister("ixc_new_rows")
@@ -152,9 +150,21 @@ def update_many(cur: Cursor, table: str, changes: list[tuple[int, dict[str, Any]
     )
     cur.register("ixc_changed_rows", frame)
     try:
-        cur.execute(
+        _write(
+            cur,
             f"UPDATE {table} SET {', '.join(f'{c} = u.{c}' for c in cols)} "
-            "FROM ixc_changed_rows u WHERE " + table + ".id = u.row_id"
+            "FROM ixc_changed_rows u WHERE " + table + ".id = u.row_id",
         )
     finally:
         cur.unregister("ixc_changed_rows")
+
+
+def _write(cur: Cursor, sql: str) -> None:
+    """Run a bulk write; another import writing the same IXC ids (or logins) at the same moment
+    is a stale screen, not an unexpected error."""
+    try:
+        cur.execute(sql)
+    except duckdb.ConstraintException as exc:
+        raise StaleState(
+            "Outra importação gravou estes mesmos registros ao mesmo tempo. Simule de novo."
+        ) from exc

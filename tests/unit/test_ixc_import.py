@@ -227,3 +227,37 @@ def test_a_failed_file_says_what_was_kept(store, monkeypatch):
     ):
         imp.run_import(store, None, sources(GOOD))
     assert table_counts(store) == (4, 0, 0)
+
+
+def test_two_imports_at_once_never_duplicate(store, monkeypatch):
+    """Two supervisors import the same customers at the same moment: both check before either
+    writes; one is refused as a stale screen, nothing is doubled."""
+    import threading
+
+    from lib.domain import DomainError
+
+    barrier = threading.Barrier(2, timeout=10)
+    real = imp.Index.load
+
+    def both_read_first(cur, kind):
+        found = real(cur, kind)
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(imp.Index, "load", staticmethod(both_read_first))
+    outcomes: list[object] = []
+
+    def run():
+        try:
+            outcomes.append(imp.run_import(store, None, sources(GOOD)[:1]))
+        except DomainError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(outcomes) == 2 and len(refused) == 1, outcomes
+    assert table_counts(store) == (4, 0, 0)
