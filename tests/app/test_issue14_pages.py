@@ -96,3 +96,41 @@ def test_discount_form_and_ticket_detail_link_to_the_customer(logged_in, app_env
     assert (link.page, link.query_string) == ("clientes", f"id={w.maria}")
     badges = [str(b.proto) for b in at.get("badge")] + [m.value for m in at.markdown]
     assert [b for b in badges if "Enviado ao faturamento · lote nº 1" in b], badges
+
+
+def test_importar_without_api_configuration_says_how(logged_in, monkeypatch, tmp_path):
+    monkeypatch.setenv("DESCONTO_SECRETS", str(tmp_path / "none.toml"))
+    at = open_page(logged_in, "supervisor", "pages/ixc_import.py")
+    assert any("A API do IXC não está configurada" in i.value for i in at.info)
+    assert [b for b in at.button if b.key == "ixc_import"][0].disabled  # nothing simulated yet
+
+
+def test_importar_syncs_from_the_local_ixc_server(logged_in, app_env, monkeypatch, tmp_path):
+    from tests.fake_ixc import TOKEN, FakeIxc, rows_of
+
+    fake = FakeIxc(
+        tables={
+            "cliente": rows_of("clientes.csv"),
+            "cliente_contrato": rows_of("contratos.csv"),
+            "radusuarios": rows_of("logins.csv"),
+        }
+    ).start()
+    try:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(f'[ixc]\nurl = "{fake.url}"\ntoken = "{TOKEN}"\npage_size = 3\n')
+        monkeypatch.setenv("DESCONTO_SECRETS", str(secrets))
+        at = open_page(logged_in, "supervisor", "pages/ixc_import.py")
+        at.button(key="ixc_api_dry").click().run()
+        assert not at.exception, at.exception
+        assert any(m.value == "**Simulação: nada gravado**" for m in at.markdown)
+        assert at.metric[0].value == "4"  # customers to create
+        at.button(key="ixc_api_run").click().run()
+        assert any(m.value == "**Resultado da sincronização**" for m in at.markdown)
+        runs = at.dataframe[-1].value
+        assert set(runs["Origem"]) == {"API"} and sorted(runs["Criados"]) == [3, 4, 4]
+        # a wrong token: the page says so, nothing more is written
+        secrets.write_text(f'[ixc]\nurl = "{fake.url}"\ntoken = "7:errado"\n')
+        at.button(key="ixc_api_run").click().run()
+        assert any("recusou o token" in e.value for e in at.error)
+    finally:
+        fake.stop()
