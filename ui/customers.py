@@ -145,19 +145,22 @@ def record(p: ca.Profile) -> None:
             )
 
 
-def _submit(run: Callable[[], int], done: str) -> None:
+def _submit(run: Callable[[], int], done: str, *, new_customer: bool = False) -> bool:
     try:
         new_id = run()
     except DomainError as exc:
         st.session_state[FLASH] = ("erro", errors.refusal(exc))
-        return
+        return False
     st.session_state[FLASH] = ("ok", done)
-    st.session_state["cl_open"] = st.session_state.get("cl_open") or new_id
+    if new_customer:
+        st.session_state["cl_open"] = new_id  # the record just made
+    return True
 
 
 def customer_form(store: Store, user: User, current: dict | None) -> None:
     c = current or {}
-    key = f"cl_cust_{c.get('id', 'novo')}"
+    # a new customer's form moves to new keys after a save, so it comes back empty
+    key = f"cl_cust_{c['id']}" if c else forms.form_prefix("cl_new") + "form"
     with st.form(key, border=False):
         name = st.text_input("Nome / razão social", c.get("name", ""), max_chars=200)
         a, b = st.columns(2)
@@ -170,7 +173,7 @@ def customer_form(store: Store, user: User, current: dict | None) -> None:
         city = b.text_input("Cidade", c.get("city") or "")
         if st.form_submit_button("Salvar cliente", type="primary"):
             cid = c.get("id")
-            _submit(
+            saved = _submit(
                 lambda: ca.save_customer(
                     store,
                     user,
@@ -186,7 +189,10 @@ def customer_form(store: Store, user: User, current: dict | None) -> None:
                     longitude=str(c.get("longitude") or ""),
                 ),
                 "Cliente salvo.",
+                new_customer=cid is None,
             )
+            if saved and cid is None:
+                forms.reset("cl_new")
             st.rerun()
 
 

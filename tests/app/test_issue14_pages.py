@@ -32,7 +32,7 @@ def test_clientes_search_and_record(logged_in, app_env):
 
 def test_supervisor_creates_a_customer_by_hand(logged_in, app_env):
     at = open_page(logged_in, "supervisor", "pages/customers.py")
-    form = "FormSubmitter:cl_cust_novo-Salvar cliente"
+    form = "FormSubmitter:cl_new0_form-Salvar cliente"
     at.text_input[1].input("Bruna Tavares")  # [0] is the search
     at.text_input[2].input("476.614.355-87")  # wrong check digit
     at.button(key=form).click().run()
@@ -41,6 +41,8 @@ def test_supervisor_creates_a_customer_by_hand(logged_in, app_env):
     at.button(key=form).click().run()
     assert at.success[0].value == "Cliente salvo."
     assert at.subheader[0].value == "Bruna Tavares"
+    # the new-customer form comes back empty (a second save would be refused: same CPF)
+    assert "FormSubmitter:cl_new1_form-Salvar cliente" in [b.key for b in at.button]
 
 
 def test_finance_creates_one_batch_even_when_clicked_twice(logged_in, app_env):
