@@ -110,3 +110,19 @@ def test_search_finds_ixc_numbers_and_the_record_sums_discounts_per_year(world):
             "SELECT approved_amount FROM discount_request WHERE ticket_id = ?", [a]
         ).fetchone()[0]
     assert years[0]["approved"] == amount and years[1]["approved"] == 0
+
+
+def test_the_discount_form_finds_a_contract_by_its_ixc_number(world):
+    from lib.usecases import lookups
+
+    w = world
+    sources = [
+        imp.load_file(k, (DATA / n).read_bytes(), n)
+        for k, n in zip(imp.KINDS, ("clientes.csv", "contratos.csv", "logins.csv"), strict=True)
+    ]
+    imp.run_import(w.store, None, sources)
+    hits = lookups.search_customers(w.store, w.atendente, "7002")
+    assert hits[0]["name"] == "Otávio Rangel" and hits[0]["exact"]
+    with w.store.read() as cur:
+        ours = cur.execute("SELECT id FROM contract WHERE ixc_id = 7002").fetchone()[0]
+    assert hits[0]["contract_id"] == ours  # the form pre-selects that contract
