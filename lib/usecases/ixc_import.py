@@ -126,7 +126,7 @@ def _ixc_id(text: str, label: str = "id") -> int:
 
 def _coord(text: str, label: str, limit: float) -> float | None:
     value = text.strip().replace(",", ".")
-    if not value or value in ("0", "0.0"):
+    if not value:
         return None
     try:
         number = float(value)
@@ -134,7 +134,7 @@ def _coord(text: str, label: str, limit: float) -> float | None:
         raise DomainError(f"{label} {text!r} não é um número.") from None
     if number != number or abs(number) > limit:  # NaN or out of range
         raise DomainError(f"{label} {text} fora da faixa (±{limit:g}).")
-    return number
+    return number or None  # IXC writes 0 (or 0.000000) for "no coordinate"
 
 
 def _address(row: dict[str, str]) -> str | None:
