@@ -19,7 +19,9 @@ with errors.guard():
             if st.button("Sair", icon=":material/logout:", key="logout"):
                 session.sign_out()
                 st.rerun()
-    page = st.navigation(navigation.pages_for(user, navigation.requested_path()))
+    page = st.navigation(
+        navigation.pages_for(user, navigation.requested_path()), expanded=True
+    )  # every page listed: no English "View N more"
 
 try:
     if page is not None:

@@ -5,6 +5,7 @@ hold the store: while the server runs, use its pages instead).
     python -m lib.admin backup --db data/desconto.duckdb --to data/backups
     python -m lib.admin restore data/backups/desconto-20261130-140000-000.duckdb --db data/nova.duckdb
     python -m lib.admin check [--db FILE]
+    python -m lib.admin import-ixc --db FILE CLIENTES CONTRATOS LOGINS [--dry-run]
 
 The password is asked on the terminal (or read from standard input with --password-stdin).
 Whoever runs commands on the server already controls the store, so this needs no login.
@@ -89,6 +90,46 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_ixc(args: argparse.Namespace) -> int:
+    from lib.usecases import ixc_import
+
+    db = args.db or config.db_path()
+    if not Path(db).exists():
+        print(f"{db} não existe: crie a base iniciando o servidor uma vez.", file=sys.stderr)
+        return 2
+    sources = []
+    for kind, name in zip(
+        ixc_import.KINDS, (args.clientes, args.contratos, args.logins), strict=True
+    ):
+        if name in (None, "-"):
+            continue
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: arquivo não encontrado.", file=sys.stderr)
+            return 1
+        sources.append(ixc_import.load_file(kind, path.read_bytes(), path.name))
+    store = open_store(db, demo=False)
+    try:
+        if args.dry_run:
+            results = ixc_import.dry_run(store, None, sources)
+        else:
+            results = ixc_import.run_import(store, None, sources, progress=_progress)
+            print(file=sys.stderr)
+    finally:
+        store.close()
+    for result in results:
+        print(ixc_import.summary(result, done=not args.dry_run))
+        for row in result.rows:
+            if row.outcome == "recusar":
+                print(f"  linha {row.line} (id {row.ixc_id or '?'}): {row.reason}")
+    print("Simulação: nada foi gravado." if args.dry_run else "Importação gravada.")
+    return 0
+
+
+def _progress(kind: str, done: int, total: int) -> None:
+    print(f"\r{kind}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.admin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     chk = sub.add_parser("check", help="pre-flight: can a server start on this store?")
     chk.add_argument("--db", help=_DB_HELP)
     chk.set_defaults(run=_check)
+    ixc = sub.add_parser(
+        "import-ixc", help="import IXC listings (cliente, cliente_contrato, radusuarios)"
+    )
+    ixc.add_argument("--db", help=_DB_HELP)
+    ixc.add_argument("clientes", help="IXC cliente listing (CSV/XLSX), or - to skip")
+    ixc.add_argument("contratos", nargs="?", help="IXC cliente_contrato listing, or -")
+    ixc.add_argument("logins", nargs="?", help="IXC radusuarios listing, or -")
+    ixc.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
+    ixc.set_defaults(run=_import_ixc)
     args = parser.parse_args(argv)
     private_umask()  # a backup or a restored store holds password hashes, like the store
     try:

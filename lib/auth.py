@@ -51,6 +51,11 @@ class Perm(StrEnum):
     VIEW_AUDIT = "ver_auditoria"
     VIEW_INCIDENTS = "ver_incidentes"
     MANAGE_INCIDENTS = "gerenciar_incidentes"
+    # issue 14: customers from IXC, billing batches
+    VIEW_CUSTOMERS = "ver_clientes"
+    MANAGE_CUSTOMERS = "cadastrar_clientes"
+    IMPORT_CUSTOMERS = "importar_clientes"
+    BILLING = "lotes_faturamento"
 
 
 _ATENDENTE = {
@@ -58,6 +63,7 @@ _ATENDENTE = {
     Perm.OPEN_TICKET,
     Perm.OPEN_DISCOUNT,
     Perm.EXPORT,
+    Perm.VIEW_CUSTOMERS,
     Action.ABRIR,
     Action.MENSAGEM,
     Action.RETORNO_SINAL,
@@ -75,7 +81,7 @@ FINANCE_ACTIONS = {
     Action.PENDENCIAR,
     Action.DESFAZER_APLICACAO,
 }
-_FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS
+_FINANCEIRO = _ATENDENTE | FINANCE_ACTIONS | {Perm.BILLING}
 _SUPERVISOR = _FINANCEIRO | {
     Perm.CHOOSE_METHOD,
     Perm.APPROVE_OVER_FEE,
@@ -83,12 +89,20 @@ _SUPERVISOR = _FINANCEIRO | {
     Perm.MANAGE_USERS,
     Perm.MANAGE_SETTINGS,
     Perm.VIEW_AUDIT,
+    Perm.MANAGE_CUSTOMERS,
+    Perm.IMPORT_CUSTOMERS,
 }
 # Incidents (issue 15): the NOC opens, edits and closes them, and reads the tickets; finance
 # sees their impact (and approves their requests in bulk); supervisors do both.
 _FINANCEIRO = _FINANCEIRO | {Perm.VIEW_INCIDENTS}
 _SUPERVISOR = _SUPERVISOR | {Perm.VIEW_INCIDENTS, Perm.MANAGE_INCIDENTS}
-_NOC = {Perm.READ_TICKETS, Perm.EXPORT, Perm.VIEW_INCIDENTS, Perm.MANAGE_INCIDENTS}
+_NOC = {
+    Perm.READ_TICKETS,
+    Perm.EXPORT,
+    Perm.VIEW_INCIDENTS,
+    Perm.MANAGE_INCIDENTS,
+    Perm.VIEW_CUSTOMERS,  # who sits behind an affected login
+}
 GRANTS: dict[Role, frozenset[str]] = {
     Role.ATENDENTE: frozenset(_ATENDENTE),
     Role.FINANCEIRO: frozenset(_FINANCEIRO),
@@ -122,6 +136,10 @@ DENIED = {
     Perm.VIEW_AUDIT: "ver o registro de auditoria",
     Perm.VIEW_INCIDENTS: "ver os incidentes",
     Perm.MANAGE_INCIDENTS: "abrir, editar ou encerrar incidentes",
+    Perm.VIEW_CUSTOMERS: "ver o cadastro de clientes",
+    Perm.MANAGE_CUSTOMERS: "cadastrar ou editar clientes, contratos e logins",
+    Perm.IMPORT_CUSTOMERS: "importar ou sincronizar clientes do IXC",
+    Perm.BILLING: "montar ou fechar lotes de faturamento",
 }
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from lib import auth, config, logs
+from lib import auth, config, ixc_scheduler, logs
 from lib.auth import User
 from lib.bootstrap import open_store
 from lib.store import Store
@@ -194,6 +194,9 @@ def start(path: str | None = None) -> Runtime:
         rt.scheduler = BackupScheduler(store, directory, every, keep)
         rt.scheduler.start()
         atexit.register(rt.shutdown)
+        # issue 14: only when [ixc] is in secrets.toml; stopped before the store closes
+        if (ixc_sync := ixc_scheduler.start_scheduler(store)) is not None:
+            atexit.register(ixc_sync.stop)
         _RUNNING[path] = rt
         return rt
 

@@ -39,6 +39,12 @@ with form_col:
     choice = customer_picker(store, user, K)
     if choice.customer_id is not None:
         request_state.forget_result()  # the notice names the previous customer's protocol
+        st.page_link(  # issue 14: the customer's record (contracts, tickets, discounts)
+            "pages/customers.py",
+            label="Ver cadastro do cliente",
+            icon=":material/person_search:",
+            query_params={"id": str(choice.customer_id)},
+        )
     incident_block(store, user, K, choice.login_id)  # an open or recent incident of the login
     st.subheader("2. Motivo")
     request_fields.reason_block(K)

@@ -40,9 +40,8 @@ def _customer_label(c: dict) -> str:
 
 
 def _contract_label(c: dict) -> str:
-    return (
-        f"Contrato {c['id']} · {c['plan']} · {fmt.brl(c['monthly_fee'])} · vence dia {c['due_day']}"
-    )
+    ixc = f" (IXC {c['ixc_id']})" if c.get("ixc_id") else ""
+    return f"Contrato {c['id']}{ixc} · {c['plan']} · {fmt.brl(c['monthly_fee'])} · vence dia {c['due_day']}"
 
 
 def _login_label(lg: dict) -> str:

@@ -54,12 +54,15 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/discount_request.py", "desconto", "Desconto em fatura", ":material/request_quote:", "Atendimento", Perm.OPEN_DISCOUNT),
     PageSpec("pages/new_ticket.py", "novo-atendimento", "Novo atendimento", ":material/add_circle:", "Atendimento", Perm.OPEN_TICKET),
     PageSpec("pages/incidents.py", "incidentes", "Incidentes", ":material/crisis_alert:", "Atendimento", Perm.VIEW_INCIDENTS),
+    PageSpec("pages/customers.py", "clientes", "Clientes", ":material/person_search:", "Atendimento", Perm.VIEW_CUSTOMERS),
+    PageSpec("pages/billing.py", "faturamento", "Faturamento", ":material/receipt_long:", "Financeiro", Perm.BILLING),
     PageSpec("pages/charts.py", "graficos", "Gráficos", ":material/bar_chart:", "Gestão", Perm.VIEW_CHARTS),
     PageSpec("pages/users.py", "usuarios", "Usuários", ":material/group:", "Gestão", Perm.MANAGE_USERS),
     PageSpec("pages/catalogs.py", "cadastros", "Cadastros", ":material/category:", "Gestão", Perm.MANAGE_SETTINGS),
     PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
     PageSpec("pages/audit.py", "auditoria", "Auditoria", ":material/policy:", "Gestão", Perm.VIEW_AUDIT),
     PageSpec("pages/backups.py", "backup", "Backups", ":material/backup:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/ixc_import.py", "importar-ixc", "Importar do IXC", ":material/cloud_download:", "Gestão", Perm.IMPORT_CUSTOMERS),
 ]
 # fmt: on
 

@@ -64,6 +64,8 @@ TEXT: dict[str, str] = {
     "Unpin column": "Soltar coluna",
     "Hide column": "Ocultar coluna",
     "No data": "Sem dados",
+    # file uploaders (issue 14: Importar do IXC, Faturamento)
+    "Upload": "Enviar arquivo",
     # charts
     "Show data": "Ver dados",
     "Show chart": "Ver gráfico",
@@ -160,6 +162,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(.+) end date$", "$1: data final"),
     (r"^Choose date range, (.+)$", "Escolher período, $1"),
     (r"^Choose date, (.+)$", "Escolher data, $1"),
+    (r"^(\S+) per file • (.+)$", "até $1 por arquivo • $2"),  # file uploaders
+    (r"^(\S+) per file$", "até $1 por arquivo"),
     (
         r"^You have requested page /(.+), but no corresponding file was found in the app's "
         r"pages/ directory\. Running the app's main page\.$",

@@ -29,7 +29,7 @@ from lib.domain import (
 )
 from lib.domain import now as clock_now
 from lib.store import Store
-from lib.usecases import discount_requests, finance, ticket_actions, ticket_view
+from lib.usecases import billing, discount_requests, finance, ticket_actions, ticket_view
 from lib.usecases import ticket_list as tl
 from ui import errors, forms
 from ui.text import badge, plain
@@ -175,9 +175,18 @@ def render(store: Store, user: User, ticket_id: int) -> None:
                     DECISION_LABELS[Decision(discount["decision"])],
                     color=DECISION_COLORS[discount["decision"]],
                 )
+                if batch := billing.pending_batch(store, user, ticket_id):  # issue 14
+                    st.badge(f"Enviado ao faturamento · lote nº {batch}", color="violet")
             st.markdown(badge(ticket["department"]))  # typed: st.badge would escape twice
         view = ticket_view.discount_view(store, discount) if discount else None
         st.caption(_summary(ticket, view))
+        if ticket.get("customer_id"):  # issue 14: the customer's record
+            st.page_link(
+                "pages/customers.py",
+                label="Ver cadastro do cliente",
+                icon=":material/person_search:",
+                query_params={"id": str(ticket["customer_id"])},
+            )
         show_flash(ticket_id)
         _actions(store, user, ticket, discount)
         names = ["Atendimento", "Desconto", "Histórico"] if view else None

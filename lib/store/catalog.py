@@ -64,6 +64,10 @@ def search_customers(cur: Cursor, text: str, limit: int = 20) -> list[dict]:
             branches.append(
                 "SELECT customer_id, 0, NULL, id FROM contract WHERE id = CAST($digits AS INTEGER)"
             )
+        if len(digits) <= 18:  # the contract's number in IXC (issue 14), by its unique index
+            branches.append(
+                "SELECT customer_id, 0, NULL, id FROM contract WHERE ixc_id = CAST($digits AS BIGINT)"
+            )
     # contains(), not LIKE: a "%" or "_" typed is a character, not a wildcard
     params: dict[str, object] = {"key": key, "limit": limit}
     if numeric:

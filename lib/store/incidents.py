@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from lib.store import Cursor, one, rows, scalar
+from lib.store import Cursor, one, reports, rows, scalar
 from lib.store.tickets import DISCOUNT_FIELDS
 
 INCIDENT_FIELDS = (
@@ -284,6 +284,7 @@ def set_request_incident(cur: Cursor, ticket_id: int, incident_id: int | None) -
     cur.execute(
         "UPDATE discount_request SET incident_id = ? WHERE ticket_id = ?", [incident_id, ticket_id]
     )
+    reports.log_change(cur, ticket_id)  # every discount write logs its ticket (migration 090)
 
 
 def insert_incident_request(cur: Cursor, values: dict[str, Any]) -> None:
@@ -296,6 +297,7 @@ def insert_incident_request(cur: Cursor, values: dict[str, Any]) -> None:
         f"INSERT INTO discount_request ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         [values[c] for c in cols],
     )
+    reports.log_change(cur, values["ticket_id"])
 
 
 def count_requests(cur: Cursor, incident_id: int) -> int:

@@ -34,6 +34,7 @@ from lib.domain import (
 )
 from lib.store import Store
 from lib.store import catalog as cat
+from lib.usecases.billing import MOVEMENT_LABELS
 
 # In the order the detail panel shows them: the decisions a queue is worked through come
 # first, so they sit in view without scrolling; the rarer actions follow.
@@ -178,7 +179,7 @@ def history_rows(history: list[dict]) -> pd.DataFrame:
             {
                 "Quando": fmt.day_time(m["created_at"]),
                 "Quem": m["staff"] or "—",
-                "Ação": ACTION_LABELS.get(m["kind"], m["kind"]),
+                "Ação": ACTION_LABELS.get(m["kind"], MOVEMENT_LABELS.get(m["kind"], m["kind"])),
                 "De → Para": change,
                 "Decisão": decided,
                 "Observação": m["note"],

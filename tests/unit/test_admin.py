@@ -44,6 +44,7 @@ def held(world):
         ["create-supervisor", "--username", "maria", "--name", "Maria", "--password-stdin"],
         ["backup", "--to", "BACKUPS"],
         ["check"],
+        ["import-ixc", str(ROOT / "tests" / "data" / "ixc" / "clientes.csv")],
     ],
 )
 def test_a_store_held_by_a_running_server_exits_2_in_portuguese(held, tmp_path, command):

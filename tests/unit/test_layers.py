@@ -18,6 +18,9 @@ PURE = {
     "lib.spreadsheet",
     "lib.patterns",
     "lib.clientaddr",
+    "lib.documents",  # issue 14: CPF/CNPJ check digits
+    "lib.ixc_files",  # issue 14: reading IXC listings (CSV/XLSX)
+    "lib.ixc_api",  # issue 14: IXC's REST webservice (standard library HTTP)
 }
 # layer -> the layers it may import
 ALLOWED: dict[str, set[str]] = {
@@ -46,6 +49,7 @@ def layer(module: str) -> str:
         ("lib.runtime", "entry"),  # the server process's store, backups and shutdown
         ("lib.bootstrap", "entry"),
         ("lib.admin", "entry"),
+        ("lib.ixc_scheduler", "entry"),  # issue 14: the scheduled IXC sync
         ("ui", "ui"),
         ("pages", "pages"),
         ("app", "pages"),
