@@ -87,6 +87,7 @@ class Runtime:
     setup_code: str | None = None
     setup_file: Path | None = None
     scheduler: BackupScheduler | None = None
+    ixc_sync: ixc_scheduler.SyncScheduler | None = None  # only with [ixc] in secrets.toml
     _setup_lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
@@ -133,6 +134,8 @@ class Runtime:
         try:
             if self.scheduler is not None:
                 self.scheduler.stop()
+            if self.ixc_sync is not None:
+                self.ixc_sync.stop()
             for _ in range(100):  # a page's transaction may still be finishing
                 try:
                     self.store.checkpoint()
@@ -193,10 +196,9 @@ def start(path: str | None = None) -> Runtime:
             rt._announce_setup()
         rt.scheduler = BackupScheduler(store, directory, every, keep)
         rt.scheduler.start()
+        # only when [ixc] is in secrets.toml; shutdown stops it before the store closes
+        rt.ixc_sync = ixc_scheduler.start_scheduler(store)
         atexit.register(rt.shutdown)
-        # issue 14: only when [ixc] is in secrets.toml; stopped before the store closes
-        if (ixc_sync := ixc_scheduler.start_scheduler(store)) is not None:
-            atexit.register(ixc_sync.stop)
         _RUNNING[path] = rt
         return rt
 

@@ -77,6 +77,6 @@ with tab_charts:
             charts.monthly_chart(charts.monthly_frame(incidents.monthly_stats(store, user))),
             key="incidents_chart_monthly",
         )
-        left, right = st.columns(2)
-        left.altair_chart(charts.top_chart(frame, "customers"), key="incidents_chart_customers")
-        right.altair_chart(charts.top_chart(frame, "computed"), key="incidents_chart_money")
+        # one above the other: an incident's label ("#12 05/11/2026 · title") needs the width
+        st.altair_chart(charts.top_chart(frame, "customers"), key="incidents_chart_customers")
+        st.altair_chart(charts.top_chart(frame, "computed"), key="incidents_chart_money")

@@ -1,6 +1,6 @@
 """Pieces of the Gráficos page: a headline figure, a chart with its downloads (or "sem dados no
 período"), the links into Atendimentos with the matching filters (drill-down), and the views
-supervisors asked for (People, Amounts, Method)."""
+supervisors asked for (People, Amounts, Method, Incidents)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from lib.usecases import reports
 from lib.usecases import ticket_list as tl
 from ui import chart_views, charts
 from ui import reports as cached
+from ui.incidents import charts as incident_charts
 
 TICKETS_PAGE = "pages/tickets.py"
 EMPTY = "Sem dados no período."
@@ -216,7 +217,7 @@ def views(filters: reports.Filters, user: User, today: date, ctx: list[str]) -> 
         label_visibility="collapsed",
     )
     if view is None:
-        st.caption("Escolha uma visão: pessoas, valores ou método de cálculo.")
+        st.caption("Escolha uma visão: pessoas, valores, método de cálculo ou incidentes.")
         return
     data = cached.chart_view(filters, view, user, today)
     if view == "pessoas":
@@ -245,6 +246,8 @@ def views(filters: reports.Filters, user: User, today: date, ctx: list[str]) -> 
             "graf_valores",
             context=ctx,
         )
+    elif view == "incidentes":
+        incidents_view(data, ctx)
     else:
         show(
             chart_views.methods_chart(data.methods),
@@ -253,3 +256,45 @@ def views(filters: reports.Filters, user: User, today: date, ctx: list[str]) -> 
             "graf_metodos",
             context=ctx,
         )
+
+
+INCIDENT_CSV = {
+    "label": "Incidente",
+    "reason_label": "Motivo",
+    "start_text": "Início",
+    "customers": "Clientes afetados",
+    "requests": "Pedidos",
+    "computed": "Valor calculado (R$)",
+}
+MONTHLY_CSV = {"month_label": "Mês", "reason_label": "Motivo", "incidents": "Incidentes"}
+
+
+def incidents_view(data: reports.ViewData, ctx: list[str]) -> None:
+    """Incidents that started in the period: by reason and month, and the ten with the most
+    affected customers and with the most R$ computed (the Incidentes page's own charts)."""
+    st.caption(
+        "Incidentes iniciados no período, pelos motivos escolhidos (3, 4 e 5); "
+        "setor e método não se aplicam a incidentes."
+    )
+    months = incident_charts.monthly_frame(data.incident_months)
+    show(
+        incident_charts.monthly_chart(months),
+        months[list(MONTHLY_CSV)].rename(columns=MONTHLY_CSV),
+        "incidentes-por-mes",
+        "graf_incidentes_mes",
+        context=ctx,
+    )
+    frame = incident_charts.incidents_frame(data.incidents)
+    for metric, name in (
+        ("customers", "incidentes-por-clientes"),
+        ("computed", "incidentes-por-valor"),
+    ):  # one above the other: an incident's label needs the width
+        top = frame.sort_values([metric, "id"], ascending=[False, False]).head(10)
+        show(
+            incident_charts.top_chart(frame, metric),
+            top[list(INCIDENT_CSV)].rename(columns=INCIDENT_CSV),
+            name,
+            f"graf_incidentes_{metric}",
+            context=ctx,
+        )
+    st.page_link("pages/incidents.py", label="Abrir Incidentes", icon=":material/open_in_new:")

@@ -195,9 +195,36 @@ def last_event(cur: Cursor, incident_id: int) -> dict | None:
     return found[-1] if found else None
 
 
-def list_incidents(cur: Cursor, limit: int = 500) -> list[dict]:
+def _started_within(
+    started_from: datetime | None, started_before: datetime | None, reasons: list[int] | None
+) -> tuple[str, list[Any]]:
+    """A WHERE on incident `i` by its start and reason (the charts' period), and its values."""
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if started_from is not None:
+        where.append("i.started_at >= ?")
+        params.append(started_from)
+    if started_before is not None:
+        where.append("i.started_at < ?")
+        params.append(started_before)
+    if reasons is not None:
+        where.append("i.reason IN (SELECT unnest(?::INTEGER[]))")
+        params.append([int(r) for r in reasons])
+    return " AND ".join(where), params
+
+
+def list_incidents(
+    cur: Cursor,
+    limit: int = 500,
+    *,
+    started_from: datetime | None = None,
+    started_before: datetime | None = None,
+    reasons: list[int] | None = None,
+) -> list[dict]:
     """Incidents, newest first, with how many logins, customers and requests each has, and
-    the R$ computed, approved and applied on its requests."""
+    the R$ computed, approved and applied on its requests; optionally only those that started
+    in [started_from, started_before) with one of `reasons`."""
+    where, params = _started_within(started_from, started_before, reasons)
     return rows(
         cur,
         """WITH m AS (SELECT incident_id, count(*) AS logins,
@@ -220,9 +247,12 @@ def list_incidents(cur: Cursor, limit: int = 500) -> list[dict]:
                   coalesce(r.computed, 0) AS computed, coalesce(r.approved, 0) AS approved,
                   coalesce(r.applied, 0) AS applied
            FROM incident i LEFT JOIN m ON m.incident_id = i.id LEFT JOIN r ON r.incident_id = i.id
+           WHERE """
+        + where
+        + """
            ORDER BY i.started_at DESC, i.id DESC
            LIMIT ?""",
-        [limit],
+        [*params, limit],
     )
 
 
@@ -306,12 +336,20 @@ def count_requests(cur: Cursor, incident_id: int) -> int:
     )
 
 
-def monthly_stats(cur: Cursor) -> list[dict]:
-    """Incidents by reason and month of their start."""
+def monthly_stats(
+    cur: Cursor,
+    *,
+    started_from: datetime | None = None,
+    started_before: datetime | None = None,
+    reasons: list[int] | None = None,
+) -> list[dict]:
+    """Incidents by reason and month of their start (optionally within a period)."""
+    where, params = _started_within(started_from, started_before, reasons)
     return rows(
         cur,
-        """SELECT date_trunc('month', started_at)::DATE AS month, reason, count(*) AS incidents
-           FROM incident GROUP BY ALL ORDER BY month, reason""",
+        "SELECT date_trunc('month', i.started_at)::DATE AS month, i.reason, "
+        f"count(*) AS incidents FROM incident i WHERE {where} GROUP BY ALL ORDER BY month, reason",
+        params,
     )
 
 

@@ -30,6 +30,7 @@ from lib.domain import (
 from lib.domain import now as clock_now
 from lib.store import Store
 from lib.store import catalog as cat
+from lib.store import incidents as inc
 from lib.store import reports as rs
 from lib.store import ticket_list as tlq
 
@@ -238,7 +239,13 @@ def charts_page(
     )
 
 
-VIEWS = {"pessoas": "Pessoas", "valores": "Valores", "metodo": "Método de cálculo"}
+VIEWS = {
+    "pessoas": "Pessoas",
+    "valores": "Valores",
+    "metodo": "Método de cálculo",
+    "incidentes": "Incidentes",
+}
+INCIDENT_REASONS = (3, 4, 5)  # the mass events an incident can be
 
 
 @dataclass
@@ -250,6 +257,8 @@ class ViewData:
     deciders: pd.DataFrame = field(default_factory=pd.DataFrame)  # per finance analyst
     amounts: pd.DataFrame = field(default_factory=pd.DataFrame)  # computed vs approved
     methods: pd.DataFrame = field(default_factory=pd.DataFrame)  # per calculation method
+    incidents: list[dict] = field(default_factory=list)  # started in the period, with totals
+    incident_months: list[dict] = field(default_factory=list)  # (month, reason, incidents)
 
 
 def chart_view(
@@ -258,7 +267,8 @@ def chart_view(
     """People (requests opened per attendant; per finance analyst decided, adjusted, rejected
     and the median time to decide), Amounts (computed vs approved, adjustments, approvals
     above one fee) or Method (the split by calculation method), under the page's filters and
-    clicked reason. Computed on demand, so the page keeps its time."""
+    clicked reason; or Incidents (those that started in the period). Computed on demand, so the
+    page keeps its time."""
     require(actor, Perm.VIEW_CHARTS)
     if view not in VIEWS:
         raise DomainError("Visão desconhecida.")
@@ -266,8 +276,10 @@ def chart_view(
         raise DomainError("Método de cálculo desconhecido.")
     previous_start, start, end = filters.bounds()
     selected = filters.selected_reason
-    refresh_facts(store)
     out = ViewData(view)
+    if view == "incidentes":
+        return _incidents_view(store, filters, start, end, out)
+    refresh_facts(store)
     with store.read() as cur:
         rs.build_facts(
             cur,
@@ -288,6 +300,27 @@ def chart_view(
                 out.methods = _methods(rs.by_method(cur, selected))
         finally:
             rs.drop_facts(cur)
+    return out
+
+
+def _incidents_view(
+    store: Store, filters: Filters, start: datetime, end: datetime, out: ViewData
+) -> ViewData:
+    """Incidents that started in the period, under the reason filter (a clicked reason
+    narrows it further); department and method do not apply to an incident."""
+    chosen = set(filters.reasons) or set(INCIDENT_REASONS)
+    if filters.selected_reason is not None:
+        chosen &= {filters.selected_reason}
+    reasons = sorted(chosen & set(INCIDENT_REASONS))
+    if not reasons:  # e.g. only reasons 1-2 chosen: no incident can match
+        return out
+    with store.read() as cur:
+        out.incidents = inc.list_incidents(
+            cur, 10_000, started_from=start, started_before=end, reasons=reasons
+        )
+        out.incident_months = inc.monthly_stats(
+            cur, started_from=start, started_before=end, reasons=reasons
+        )
     return out
 
 

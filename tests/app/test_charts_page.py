@@ -72,6 +72,15 @@ def test_the_views_draw_on_demand(charts_app):
     assert [r["requests"] for r in rows] == [5]
 
 
+def test_the_incidents_view_says_when_the_period_has_none(charts_app):
+    at = charts_app  # the report world has requests but no incident
+    at.segmented_control(key="graf_visao").set_value("incidentes").run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 7
+    assert [i.value for i in at.info].count("Sem dados no período.") == 3
+    assert any("setor e método não se aplicam" in c.value for c in at.caption)
+
+
 CHART_TITLES = {
     "Descontos por motivo",
     "Tendência mensal por motivo",

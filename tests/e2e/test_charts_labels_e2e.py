@@ -72,6 +72,7 @@ def demo_server(tmp_path) -> Iterator[tuple[Server, dict[str, int]]]:
     people = reports.chart_view(store, boss, filters, "pessoas", today)
     amounts = reports.chart_view(store, boss, filters, "valores", today).amounts
     methods = reports.chart_view(store, boss, filters, "metodo", today).methods
+    incidents = reports.chart_view(store, boss, filters, "incidentes", today)
     expected = {
         "Descontos por motivo": len(data.by_reason),
         "Tendência mensal por motivo": len(data.months),
@@ -85,6 +86,9 @@ def demo_server(tmp_path) -> Iterator[tuple[Server, dict[str, int]]]:
         "Decisões por analista do financeiro": len(people.deciders),
         "Valor calculado e aprovado por motivo": len(amounts),
         "Pedidos por método de cálculo": len(methods),
+        "Incidentes por motivo e mês": len({m["month"] for m in incidents.incident_months}),
+        "Incidentes com mais clientes afetados (top 10)": min(10, len(incidents.incidents)),
+        "Incidentes com maior valor calculado (top 10)": min(10, len(incidents.incidents)),
     }
     store.close()
     srv = start_server(db, tmp_path, demo=True)
@@ -131,7 +135,7 @@ def test_every_category_label_is_drawn_at_1366x768(demo_server, browser, width):
         wait_idle(page)
         page.wait_for_timeout(800)
         seen.update(_read_visible(page))
-        for view in ("Pessoas", "Valores", "Método de cálculo"):
+        for view in ("Pessoas", "Valores", "Método de cálculo", "Incidentes"):
             page.locator("[data-testid='stButtonGroup'] button", has_text=view).click()
             wait_idle(page)
             page.wait_for_timeout(800)

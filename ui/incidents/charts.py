@@ -11,7 +11,16 @@ import pandas as pd
 
 from lib import fmt
 from lib.domain import REASONS
-from ui.charts import COUNT, MONEY, PT_BR_LOCALE, REASON_COLOURS
+from ui.charts import (
+    COUNT,
+    MONEY,
+    PT_BR_LOCALE,
+    REASON_COLOURS,
+    _month_axis,
+    _month_axis_h,
+    bars_height,
+    chart_height,
+)
 
 # The incident reasons only (3-5), in the colours every chart gives them.
 INCIDENT_REASON_SCALE = alt.Scale(
@@ -47,7 +56,7 @@ def monthly_chart(df: pd.DataFrame) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("month_label:N", title="Mês", sort=months, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("month_label:N", title="Mês", sort=months, axis=_month_axis(months)),
             y=alt.Y(
                 "incidents:Q",
                 title="Incidentes",
@@ -67,8 +76,23 @@ def monthly_chart(df: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    chart = chart.properties(height=220)
+    # the plot plus title, subtitle, month axis and one legend row per reason (nothing clipped)
+    legend_rows = max(1, df["reason_label"].nunique())
+    chart = chart.properties(
+        height=chart_height(
+            220, subtitle=True, legend_rows=legend_rows, x_axis=_month_axis_h(months)
+        )
+    )
     return _finish(chart, "Incidentes por motivo e mês", "Pelo mês de início do incidente")
+
+
+LABEL_CHARS = 96  # the demo's longest reads whole; a longer title ends in '…'
+
+
+def _label(r: dict) -> str:
+    """'#25 12/03/2026 · title': the start tells apart incidents with the same title."""
+    text = f"#{r['id']} {fmt.day(r['started_at'])} · {r['title']}"
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def incidents_frame(rows: list[dict]) -> pd.DataFrame:
@@ -78,7 +102,7 @@ def incidents_frame(rows: list[dict]) -> pd.DataFrame:
         [
             {
                 "id": r["id"],
-                "label": f"#{r['id']} {r['title']}"[:60],
+                "label": _label(r),
                 "reason_label": REASONS[int(r["reason"])].label,
                 "customers": int(r["customers"]),
                 "requests": int(r["requests"]),
@@ -111,7 +135,12 @@ def top_chart(df: pd.DataFrame, metric: str = "customers", n: int = 10) -> alt.C
         alt.Chart(top)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort="-x",
+                axis=alt.Axis(labelLimit=560, labelOverlap=False),
+            ),
             x=alt.X(
                 f"{metric}:Q",
                 title=TOP_METRICS[metric],
@@ -135,7 +164,7 @@ def top_chart(df: pd.DataFrame, metric: str = "customers", n: int = 10) -> alt.C
         if metric == "customers"
         else f"Incidentes com maior valor calculado (top {n})"
     )
-    return _finish(chart, title)
+    return _finish(chart.properties(height=bars_height(len(top))), title)
 
 
 def map_frame(members: list[dict]) -> pd.DataFrame:
