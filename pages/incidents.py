@@ -27,6 +27,19 @@ if can(user, Perm.MANAGE_INCIDENTS):
 
 rows = incidents.list_incidents(store, user)
 tab_list, tab_charts = st.tabs(["Incidentes", "Gráficos"])
+LIST_WIDTHS = {
+    name: st.column_config.Column(width=px)
+    for name, px in (
+        ("Nº", 44),
+        ("Motivo", 150),
+        ("Título", 210),
+        ("Início", 118),
+        ("Fim", 118),
+        ("Clientes", 68),
+        ("Pedidos", 66),
+        ("Calculado", 96),
+    )
+}
 with tab_list:
     if not rows:
         st.info("Nenhum incidente registrado.")
@@ -49,6 +62,7 @@ with tab_list:
             ],
             hide_index=True,
             width="stretch",
+            column_config=LIST_WIDTHS,  # every column visible at 1366 px; hover reads a title
             height=min(38 + 35 * len(rows), 300),
             key=table_key,
             on_select="rerun",
