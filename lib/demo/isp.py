@@ -40,6 +40,7 @@ from lib.domain import (
 from lib.domain import now as clock_now
 from lib.store import Store, bulk, identity
 from lib.store import incidents as incidents_store
+from lib.store import staff as staff_store
 from lib.store import tickets as tickets_store
 from lib.usecases.discount_requests import DiscountRequestInput, Preview, procedure_text
 
@@ -86,6 +87,7 @@ DEMO_USERS = [  # username, name, role, department
     ("financeiro", "Fábio Mendes", "financeiro", "FINANCEIRO"),
     ("supervisor", "Sara Oliveira", "supervisor", "FINANCEIRO"),
 ]
+DEMO_NOC = ("noc", "Nelson Cardoso", "NOC")  # opens, edits and closes incidents
 OTHER_STAFF = [  # name, role, department, active
     ("Bruno Henrique Lopes", "atendente", "SUPORTE", True),
     ("Camila Ferreira", "atendente", "SUPORTE", True),
@@ -236,7 +238,8 @@ def seed_demo(
     """Fill a migrated, empty store with a demo ISP; returns how many rows of each kind.
 
     Deterministic for a given `seed` and `today` (default: today in America/Sao_Paulo, with the
-    history ending now). The three demo users log in with the password `demo1234`."""
+    history ending now). The demo users (atendente, financeiro, supervisor, noc) log in with the
+    password `demo1234`."""
     if today is None:
         cutoff = clock_now().replace(second=0, microsecond=0)
         today = cutoff.date()
@@ -916,6 +919,17 @@ class _Builder:
 
             counts = self._insert(cur, first)
             bulk.advance_sequences(cur)
+            # the NOC demo login, outside the generated staff so the seeded data stays the same
+            staff_store.insert_staff(
+                cur,
+                username=DEMO_NOC[0],
+                name=DEMO_NOC[1],
+                role="noc",
+                password_hash=_demo_hash(),
+                department_id=self.ref["department"][DEMO_NOC[2]],
+                email=f"{DEMO_NOC[0]}@demo.provedor.com.br",
+            )
+            counts["staff"] += 1
         return counts
 
     def _insert(self, cur, first: dict[str, int]) -> dict[str, int]:

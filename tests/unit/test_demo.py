@@ -353,3 +353,15 @@ def test_generate_large_on_top_of_the_demo(tmp_path):
     assert all(_cpf_ok(doc) or _cnpj_ok(doc) for doc in docs)
     plain, discount = _open_both(store, datetime(2025, 6, 16, 10, 0, tzinfo=TZ))
     assert plain.created and discount.created
+
+
+def test_the_demo_has_a_noc_login_who_manages_incidents_and_nothing_of_finance(tmp_path):
+    store = _store(tmp_path)
+    seed_demo(store, today=TODAY, customers=40)
+    with store.read() as cur:
+        row = staff_store.by_username(cur, "noc")
+    assert row is not None and auth.check_password(row["password_hash"], "demo1234")
+    noc = auth.user_from_row(row)
+    assert noc.role == auth.Role.NOC
+    assert auth.can(noc, auth.Perm.MANAGE_INCIDENTS) and auth.can(noc, auth.Perm.VIEW_CUSTOMERS)
+    assert not auth.can(noc, auth.Perm.OPEN_DISCOUNT) and not auth.can(noc, auth.Perm.BILLING)
