@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, screenshot, wait_idle
 
@@ -120,9 +121,15 @@ def test_finance_batch_round_trip_in_the_browser(approved_server, page, tmp_path
     page.get_by_role("button", name="Criar lote com 2 descontos").click()
     wait_idle(page)
     page.get_by_text("Lote nº 1 criado: 2 descontos").wait_for()
-    # the page moved to Lotes by itself, with the new batch chosen
-    with page.expect_download() as got:
-        page.get_by_role("button", name="Baixar CSV (descontos adicionais do IXC)").click()
+    # the page moved to Lotes by itself, with the new batch chosen (generous waits: CI runs
+    # this beside other browser tests on two cores)
+    expect(page.get_by_role("tab", name="Lotes")).to_have_attribute(
+        "aria-selected", "true", timeout=60_000
+    )
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="Baixar CSV (descontos adicionais do IXC)").click(
+            timeout=60_000
+        )
     exported = Path(got.value.path()).read_text("utf-8-sig").splitlines()
     assert exported[0] == "id_contrato;data;quantidade;valor_unitario;descricao"
     assert len(exported) == 3 and all(";1;" in line for line in exported[1:])
