@@ -848,28 +848,11 @@ def merge_request(
         opened = discount["opened_at"]
         period_start = interruption_start(opened, start)
         note = f"Incorporado ao incidente #{incident_id}: início {fmt.day_time(period_start)}"
-        if incident["ended_at"] is not None:
-            end = incident["ended_at"]
-            rules = Rules.from_settings(cat.settings(cur))
-            calc = calculate_discount(
-                Decimal(discount["monthly_fee"]),
-                period_start,
-                end,
-                discount["method"],
-                min_minutes=rules.min_minutes,
-            )
-            changes.update(
-                signal_returned_at=end,
-                minutes=calc.minutes,
-                counted_units=calc.counted_units,
-                computed_amount=calc.amount,
-                reason=incident["reason"],
-            )
-            note += f", fim {fmt.day_time(end)}. {calc.formula}"
-        elif discount["signal_returned_at"] is not None:
-            # the incident is still open, but the customer's signal is back: the period now
-            # starts at the incident's start and ends at that return
-            end = discount["signal_returned_at"]
+        # the period ends at the incident's end once it closed; while it is open, at the
+        # customer's own return when that is already recorded
+        closed = incident["ended_at"] is not None
+        end = incident["ended_at"] if closed else discount["signal_returned_at"]
+        if end is not None:
             rules = Rules.from_settings(cat.settings(cur))
             calc = calculate_discount(
                 Decimal(discount["monthly_fee"]),
@@ -884,7 +867,11 @@ def merge_request(
                 computed_amount=calc.amount,
                 reason=incident["reason"],
             )
-            note += f", fim {fmt.day_time(end)} (retorno já registrado). {calc.formula}"
+            if closed:
+                changes["signal_returned_at"] = end
+                note += f", fim {fmt.day_time(end)}. {calc.formula}"
+            else:
+                note += f", fim {fmt.day_time(end)} (retorno já registrado). {calc.formula}"
         else:
             changes["reason"] = incident["reason"]
             note += "; o fim virá do encerramento do incidente."
