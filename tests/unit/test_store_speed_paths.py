@@ -186,3 +186,30 @@ def test_search_by_protocol_and_by_name_still_find_their_tickets(world):
     assert opened.ticket_id in [r["id"] for r in by_name.rows]
     nothing, _ = browse(world.store, world.atendente, Filters(search="zzzz qqqq"))
     assert nothing.rows == [] and nothing.total == 0
+
+
+def test_deadline_order_without_ticket_filters_picks_the_page_from_the_requests(world):
+    """Joining every ticket first cost 67 ms at 10M; the page's requests first, 3 ms."""
+    from lib.store import ticket_list as q
+    from lib.usecases.ticket_list import Filters
+
+    sqls: list[str] = []
+    with world.store.read() as cur:
+        real = cur.execute
+
+        class Spy:
+            def execute(self, sql, params=None):
+                sqls.append(sql)
+                return real(sql, params or [])
+
+            def __getattr__(self, name):
+                return getattr(cur, name)
+
+        for f in (Filters(sort="prazo"), Filters(sort="prazo", decision="pendente")):
+            sqls.clear()
+            q.page(Spy(), f, f.period(), "prazo")  # type: ignore[arg-type]
+            assert "FROM (SELECT * FROM discount_request dr" in sqls[0], sqls[0]
+        sqls.clear()
+        f = Filters(sort="prazo", subject=1)  # a ticket column: the join stays
+        q.page(Spy(), f, f.period(), "prazo")  # type: ignore[arg-type]
+        assert "FROM (SELECT * FROM discount_request" not in sqls[0]
