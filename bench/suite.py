@@ -7,7 +7,9 @@ same answer timed in the same run (and a naive pandas baseline where one exists)
 
 Rows: the Atendimentos list (filters, sorts, search, a deep page: page + counts), the counts
 alone, the charts use-case, opening a discount request with 1 and 8 writers (on a copy of the
-store), opening the store as the server's start does, and this process's peak RSS. Times are
+store), opening the store as the server's start does, this process's peak RSS, and (not in
+--smoke) the real server from bench.server_rerun: start-up to the login page, a warm rerun of
+every page timed by a hook in Streamlit's script runner, and the server's RSS after them all. Times are
 medians and p95 in ms; "x floor" is the use-case over the raw SQL. The load average is printed
 with the table: this machine has 2 cores and other work runs on it.
 """
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from lib import config
 from lib.auth import Role, User
 from lib.store import Store, scalar
 from lib.store import ticket_list as q
@@ -77,16 +80,25 @@ def size_label(n: int) -> str:
 # --- the raw floors: the plainest SQL for the same answer ----------------------------------
 
 
+def _join(where: str, sort: str = "") -> str:
+    """The discount join only when the answer needs a discount column."""
+    return (
+        " LEFT JOIN discount_request dr ON dr.ticket_id = t.id"
+        if "dr." in where or sort == "prazo"
+        else ""
+    )
+
+
 def raw_list(store: Store, f: Filters) -> None:
-    """Page 1 (50 rows, the same sort) + the status x department counts, same WHERE."""
+    """Page 1 (50 rows, the same sort) + the status x department counts, same WHERE: one
+    plain query each, the discount table joined only when needed."""
     where, params = q.where_clause(f, f.period())
     order = (
         "dr.deadline ASC NULLS LAST, t.id" if f.sort == "prazo" else "t.opened_at DESC, t.id DESC"
     )
     with store.read() as cur:
         cur.execute(
-            f"""SELECT t.id, t.protocol, t.opened_at, t.status FROM ticket t
-                LEFT JOIN discount_request dr ON dr.ticket_id = t.id
+            f"""SELECT t.id, t.protocol, t.opened_at, t.status FROM ticket t{_join(where, f.sort)}
                 WHERE {where} ORDER BY {order} LIMIT 50""",
             params,
         ).fetchall()
@@ -95,8 +107,7 @@ def raw_list(store: Store, f: Filters) -> None:
 
 def raw_counts_on(cur, where: str, params) -> None:
     cur.execute(
-        f"""SELECT t.status, t.department_id, count(*) FROM ticket t
-            LEFT JOIN discount_request dr ON dr.ticket_id = t.id
+        f"""SELECT t.status, t.department_id, count(*) FROM ticket t{_join(where)}
             WHERE {where} GROUP BY ALL""",
         params,
     ).fetchall()
@@ -240,9 +251,26 @@ def start_rows(db: Path, size: str, repeat: int) -> list[str]:
     ]
 
 
-def run_store(db: Path, repeat: int, smoke: bool) -> list[str]:
+def server_rows(db: Path, size: str, reruns: int) -> list[str]:
+    """The real `streamlit run` (bench.server_rerun): start-up, warm reruns, RSS."""
+    from bench import server_rerun
+
+    r = server_rerun.measure(db, reruns)
+    out = [
+        f"{'start-up to the login page (s)':<44}{size:>7}{r['startup_s']:9.2f}",
+        f"{'  of which the first script run (ms)':<44}{size:>7}{r['startup_server_ms'] or 0:9.1f}",
+    ]
+    for title, warm in r["pages"].items():
+        if warm:
+            out.append(row(f"server rerun, warm: {title}", size, warm))
+    out.append(f"{'server RSS after every page (MB)':<44}{size:>7}{r['rss_mb']:9.0f}")
+    return out
+
+
+def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[str]:
     store = Store(db)
     store.migrate()
+    store.serve(memory_limit_mb=config.duckdb_memory_mb())  # as the server runs it
     try:
         with store.read() as cur:
             size = size_label(int(scalar(cur, "SELECT count(*) FROM ticket")))
@@ -252,6 +280,8 @@ def run_store(db: Path, repeat: int, smoke: bool) -> list[str]:
         store.close()
     lines += start_rows(db, size, max(1, repeat // 3))
     lines += write_rows(db, size, 8 if smoke else 40)
+    if server:
+        lines += server_rows(db, size, 3)
     return lines
 
 
@@ -277,6 +307,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--db10", type=Path, default=Path("/tmp/desconto-bench/large-10m.duckdb"))
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--smoke", action="store_true", help="10k tickets, one repetition")
+    ap.add_argument(
+        "--no-server", action="store_true", help="skip the real streamlit run (Chromium)"
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -292,7 +325,7 @@ def main(argv: list[str] | None = None) -> None:
             repeat = args.repeat
         lines = []
         for db in stores:
-            lines += run_store(db, repeat, args.smoke)
+            lines += run_store(db, repeat, args.smoke, server=not (args.smoke or args.no_server))
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()
     print(
