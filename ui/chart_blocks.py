@@ -88,8 +88,8 @@ def show(
             st.markdown(f"**{charts.title_of(chart)}**")
             st.info(EMPTY, icon=":material/info:")
         return None
-    event = st.altair_chart(
-        Unvalidated(chart),  # type: ignore[arg-type]
+    event = st.altair_chart(  # type: ignore[call-overload]
+        Unvalidated(chart),
         width="stretch",
         key=key,
         on_select=on_select or "ignore",
