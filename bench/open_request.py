@@ -19,8 +19,10 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from lib import config
 from lib.auth import Role, User
 from lib.domain import now as clock_now
+from lib.runtime import Checkpointer
 from lib.store import Store, scalar
 from lib.usecases.discount_requests import DiscountRequestInput, open_discount_request
 
@@ -119,6 +121,10 @@ def measure(db: Path, calls: int, threads_list: list[int]) -> list[tuple[str, li
             shutil.copy(f"{db}.wal", f"{copy}.wal")
         store = Store(copy)
         store.migrate()
+        # as the server runs: memory capped, checkpoints from a background thread
+        store.serve(memory_limit_mb=config.duckdb_memory_mb())
+        checkpointer = Checkpointer(store, every_s=1.0)
+        checkpointer.start()
         try:
             user = actor(store)
             work = targets(store, calls * (len(threads_list) + 1))
@@ -138,6 +144,7 @@ def measure(db: Path, calls: int, threads_list: list[int]) -> list[tuple[str, li
             print(f"store: {db} ({size:,} tickets)")
             return out
         finally:
+            checkpointer.stop()
             store.close()
 
 
