@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lint format bench browser clean-data
+.PHONY: run test check lint format bench bench-pages browser clean-data
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,7 +42,12 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
+# One table of every figure beside its raw-SQL floor (issue 17); BENCH_ARGS=--ten-million
+# --db10 FILE adds the 10M store. The older per-page scripts: make bench-pages.
 bench: $(VENV)/.installed-test
+	$(PY) -m bench.suite $(BENCH_ARGS)
+
+bench-pages: $(VENV)/.installed-test
 	$(PY) -m bench.tickets_page
 	$(PY) -m bench.charts_page
 	$(PY) -m bench.customer_search

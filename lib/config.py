@@ -80,3 +80,15 @@ def setup_code_file(db: str) -> Path:
     """DESCONTO_SETUP_CODE_FILE: where the first start's one-time setup code is written, readable
     only by the service user (default: beside the store, <store>.codigo-configuracao)."""
     return Path(os.environ.get("DESCONTO_SETUP_CODE_FILE") or f"{db}.codigo-configuracao")
+
+
+# --- performance (issue 17) ------------------------------------------------------------------
+
+DEFAULT_DUCKDB_MEMORY_MB = 384
+
+
+def duckdb_memory_mb() -> int:
+    """DESCONTO_DUCKDB_MEMORY_MB: DuckDB's memory_limit for the server, in MB (default 384).
+    DuckDB's own default is 80% of the machine's RAM; past this limit it spills to disk
+    instead of growing the process."""
+    return int(_number("DESCONTO_DUCKDB_MEMORY_MB", DEFAULT_DUCKDB_MEMORY_MB, minimum=64))

@@ -52,6 +52,44 @@ class BackupScheduler:
             self._thread.join(timeout)
 
 
+class Checkpointer:
+    """A daemon thread writing the .wal into the file once it passes `wal_mb`, so no request
+    pays for an automatic checkpoint (Store.serve raised DuckDB's own threshold). It runs
+    inside the process that owns the store, as every writer must (one process per file). A
+    CHECKPOINT refused because a transaction is running is simply tried again next tick."""
+
+    def __init__(self, store: Store, *, every_s: float = 5.0, wal_mb: float = 16.0) -> None:
+        self.store, self.every_s, self.wal_bytes = store, every_s, int(wal_mb * 1024 * 1024)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="desconto-checkpoint", daemon=True)
+        self._thread.start()
+
+    def tick(self) -> bool:
+        """Checkpoint now when the .wal is past the size; True when it did."""
+        if self.store.wal_bytes() < self.wal_bytes:
+            return False
+        try:
+            self.store.checkpoint()
+        except duckdb.Error:
+            return False  # a transaction was running: next tick
+        return True
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            try:
+                self.tick()
+            except Exception as exc:  # never let the thread die silently
+                logs.unexpected(logs.new_error_id(), exc, user=None, page="checkpoint")
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
 def backup_once(
     store: Store, directory: Path, keep: int, *, why: str, actor: User | None = None
 ) -> backups.Backup | None:
@@ -87,6 +125,7 @@ class Runtime:
     setup_code: str | None = None
     setup_file: Path | None = None
     scheduler: BackupScheduler | None = None
+    checkpointer: Checkpointer | None = None
     ixc_sync: ixc_scheduler.SyncScheduler | None = None  # only with [ixc] in secrets.toml
     _setup_lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
@@ -134,6 +173,8 @@ class Runtime:
         try:
             if self.scheduler is not None:
                 self.scheduler.stop()
+            if self.checkpointer is not None:
+                self.checkpointer.stop()
             if self.ixc_sync is not None:
                 self.ixc_sync.stop()
             for _ in range(100):  # a page's transaction may still be finishing
@@ -179,8 +220,12 @@ def start(path: str | None = None) -> Runtime:
             config.backup_keep(),
             config.backup_dir(),
         )
+        memory_mb = config.duckdb_memory_mb()
         store = open_store(path)
-        auth.dummy_hash()  # computed now, so the first login of an unknown name takes no longer
+        store.serve(memory_limit_mb=memory_mb)
+        # computed now, so the first login of an unknown name takes no longer; in a thread, so
+        # the login page does not wait for its 0.1-0.2 s (issue 17: start-up to the login page)
+        threading.Thread(target=auth.dummy_hash, name="desconto-dummy-hash", daemon=True).start()
         rt = Runtime(path, store, first_start.is_demo(store), directory, every, keep)
         logs.event(
             "base aberta",
@@ -196,6 +241,8 @@ def start(path: str | None = None) -> Runtime:
             rt._announce_setup()
         rt.scheduler = BackupScheduler(store, directory, every, keep)
         rt.scheduler.start()
+        rt.checkpointer = Checkpointer(store)
+        rt.checkpointer.start()
         # only when [ixc] is in secrets.toml; shutdown stops it before the store closes
         rt.ixc_sync = ixc_scheduler.start_scheduler(store)
         atexit.register(rt.shutdown)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import settings
 
@@ -9,6 +11,10 @@ from tests.fixtures import World, build_world
 # The suite runs on 2 shared cores: judge properties by their result, not by wall time.
 settings.register_profile("ci", deadline=None, max_examples=100)
 settings.load_profile("ci")
+
+# The server skips Altair's schema validation of chart specs (ui/chart_blocks.py); the tests,
+# and the servers the e2e tests start, validate every spec they draw.
+os.environ.setdefault("DESCONTO_VALIDATE_CHARTS", "1")
 
 
 @pytest.fixture

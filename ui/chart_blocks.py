@@ -4,6 +4,7 @@ supervisors asked for (People, Amounts, Method, Incidents)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -50,6 +51,24 @@ def figure(col: DeltaGenerator, f: reports.Figure, prev_start: date, prev_end: d
         )
 
 
+# Altair validates every spec against the Vega-Lite JSON schema in to_dict(), about 5 ms a
+# chart, 40 ms of each Gráficos rerun (issue 17). The specs come from our own code, and the
+# tests validate them (they set DESCONTO_VALIDATE_CHARTS=1); the server skips it.
+VALIDATE_CHARTS = os.environ.get("DESCONTO_VALIDATE_CHARTS", "") == "1"
+
+
+class Unvalidated:
+    """What st.altair_chart reads of a chart, its to_dict(), without the schema validation
+    (Altair's own `validate` argument: streamlit calls to_dict() with none)."""
+
+    def __init__(self, chart) -> None:
+        self.chart = chart
+
+    def to_dict(self, *args, **kwargs):
+        kwargs.setdefault("validate", VALIDATE_CHARTS)
+        return self.chart.to_dict(*args, **kwargs)
+
+
 def show(
     chart,
     frame,
@@ -69,8 +88,8 @@ def show(
             st.markdown(f"**{charts.title_of(chart)}**")
             st.info(EMPTY, icon=":material/info:")
         return None
-    event = st.altair_chart(
-        chart,
+    event = st.altair_chart(  # type: ignore[call-overload]
+        Unvalidated(chart),
         width="stretch",
         key=key,
         on_select=on_select or "ignore",

@@ -4,8 +4,9 @@ load.
 
 One connection per process and a new cursor per call: a DuckDB connection shared by two threads
 raises instead of waiting, and Streamlit runs every session (and parallel fragments) in threads.
-Each cursor gets `SET TimeZone='America/Sao_Paulo'` so TIMESTAMPTZ values come back zone-aware
-in São Paulo time. Use-cases run in `Store.transaction()`: BEGIN, COMMIT once, ROLLBACK on any
+The connection sets `SET GLOBAL TimeZone='America/Sao_Paulo'` once, which every cursor inherits,
+so TIMESTAMPTZ values come back zone-aware in São Paulo time (a `SET` per cursor cost a use-case
+a statement per cursor). Use-cases run in `Store.transaction()`: BEGIN, COMMIT once, ROLLBACK on any
 error, so nothing is half-written.
 """
 
@@ -28,6 +29,10 @@ Cursor = duckdb.DuckDBPyConnection
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Nothing is downloaded or loaded behind our back: a SQLite file (or any file a known extension
 # reads) would otherwise make DuckDB fetch an extension from the internet.
+TIME_ZONE = "America/Sao_Paulo"
+# The server's automatic-checkpoint threshold (see Store.serve): far above what the background
+# checkpointer lets the .wal grow to.
+SERVER_CHECKPOINT_THRESHOLD = "1GiB"
 CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
@@ -51,14 +56,14 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._con = connect(self.path, read_only=read_only)
+        # once for the whole database instance: every cursor inherits it (issue 17)
+        self._con.execute(f"SET GLOBAL TimeZone = '{TIME_ZONE}'")
         self._lock = threading.Lock()
 
     # --- connections ------------------------------------------------------------------------
     def cursor(self) -> Cursor:
         with self._lock:  # creating cursors is cheap; guard the shared connection object itself
-            cur = self._con.cursor()
-        cur.execute("SET TimeZone = 'America/Sao_Paulo'")
-        return cur
+            return self._con.cursor()  # inherits the global TimeZone set in __init__
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
@@ -86,6 +91,23 @@ class Store:
             raise
         finally:
             cur.close()
+
+    def serve(self, *, memory_limit_mb: int) -> None:
+        """Settings for the long-running server: DuckDB's memory capped (its default is 80% of
+        the machine's RAM), and no automatic checkpoint inside a committing request (the
+        default threshold, 16 MiB of .wal, made one unlucky save pay for writing the whole
+        .wal into the file). The server's `Checkpointer` thread checkpoints instead; the high
+        threshold is only a safety net should that thread fall behind."""
+        with self.read() as cur:
+            cur.execute(f"SET GLOBAL memory_limit = '{int(memory_limit_mb)}MB'")
+            cur.execute(f"SET GLOBAL checkpoint_threshold = '{SERVER_CHECKPOINT_THRESHOLD}'")
+
+    def wal_bytes(self) -> int:
+        """The size of the store's .wal (0 when there is none, or in memory)."""
+        try:
+            return Path(f"{self.path}.wal").stat().st_size
+        except OSError:
+            return 0
 
     def checkpoint(self) -> None:
         """Write what the .wal holds into the file (fails while a transaction is running)."""

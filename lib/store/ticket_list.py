@@ -8,6 +8,7 @@ and search. Period bounds are São Paulo days, given here as aware datetimes by 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -102,12 +103,14 @@ def matching_customers(cur: Cursor, text: str, cap: int = 5_000) -> list[int] | 
 
 
 def opa_tickets(cur: Cursor, text: str) -> list[int]:
-    """The tickets whose OPA protocol is this text, in any case."""
+    """The tickets whose protocol is this text, or whose OPA protocol is, in any case."""
+    text = normal_text(text)
     found = cur.execute(
+        "SELECT id FROM ticket WHERE protocol = ? UNION "
         "SELECT ticket_id FROM discount_request WHERE upper(opa_protocol) = upper(?)",
-        [normal_text(text)],
+        [text, text],
     ).fetchall()
-    return [r[0] for r in found]
+    return sorted(r[0] for r in found)
 
 
 def ticket_state(cur: Cursor, ticket_id: int) -> tuple[str, str | None] | None:
@@ -181,13 +184,19 @@ def where_clause(
     if text:
         # A protocol, an OPA protocol, a customer's name (accents ignored) or CPF/CNPJ.
         customers = getattr(criteria, "customer_ids", None)
-        if customers is not None:  # resolved once by resolve_search(): no join needed
-            opa = criteria.opa_ticket_ids
-            conds.append(
-                f"(t.protocol = ? OR t.id IN ({', '.join('?' * len(opa)) or 'NULL'})"
-                f" OR t.customer_id IN ({', '.join('?' * len(customers)) or 'NULL'}))"
-            )
-            params += [text, *opa, *customers]
+        if customers is not None:  # resolved once by browse(): no join needed
+            # Each id list is one list parameter unnested in a subquery: DuckDB plans that as
+            # a hash semi-join, where "IN (?, ?, ...)" with hundreds of values was a chain of
+            # comparisons per row (counts at 10M: 888 ms against 22 ms; issue 17).
+            # The protocol was resolved with the OPA tickets, so no string is compared per row.
+            parts = []
+            if criteria.opa_ticket_ids:
+                parts.append("t.id IN (SELECT unnest(?::BIGINT[]))")
+                params.append(list(criteria.opa_ticket_ids))
+            if customers:
+                parts.append("t.customer_id IN (SELECT unnest(?::BIGINT[]))")
+                params.append(list(customers))
+            conds.append("(" + (" OR ".join(parts) or "FALSE") + ")")
         else:
             match, match_params = _customer_match(text)
             conds.append(
@@ -224,6 +233,14 @@ _DEADLINE_SEGMENTS = [
 ]
 
 
+# The requests segments' own condition, for reading them from discount_request alone.
+_REQUEST_SEGMENTS = {
+    0: f"dr.decision IN {_OPEN_SQL}",
+    1: f"dr.decision NOT IN {_OPEN_SQL}",
+}
+_TICKET_COLUMN = re.compile(r"\bt\.")
+
+
 def _deadline_segment(sort_value: Any) -> int:
     """Which deadline segment a key's sort value belongs to."""
     if sort_value == NO_DEADLINE_DATE:
@@ -254,23 +271,41 @@ def page(
     if sort == "prazo":
         # start in the segment that holds the bound and walk on in the direction of travel
         first = _deadline_segment(bound[0]) if bound is not None else (2 if backwards else 0)
-        segments = _DEADLINE_SEGMENTS[first::-1] if backwards else _DEADLINE_SEGMENTS[first:]
+        indexes = list(range(first, -1, -1)) if backwards else list(range(first, 3))
+        segments = [(i, *_DEADLINE_SEGMENTS[i]) for i in indexes]
     else:
-        segments = [(key, _from(criteria, sort) + " WHERE")]
+        segments = [(-1, key, _from(criteria, sort) + " WHERE")]
+    # With no condition on the ticket itself, the requests segments pick their page from
+    # discount_request alone and join only those rows to ticket: joining first made DuckDB
+    # probe every ticket (deadline order at 10M: 67 ms against 3 ms; issue 17).
+    requests_first = not _TICKET_COLUMN.search(where)
     found: list[dict] = []
-    for seg_key, seg_from in segments:
+    for segment, seg_key, seg_from in segments:
         cond, cond_params = where, list(params)
+        alone = requests_first and segment in _REQUEST_SEGMENTS
+        id_col = "dr.ticket_id" if alone else "t.id"
         if bound is not None:
             op, op_eq = ("<", "<=") if smaller else (">", ">=")
             # The redundant first comparison lets DuckDB skip row groups by their min/max.
-            cond += f" AND {seg_key} {op_eq} ? AND ({seg_key} {op} ? OR ({seg_key} = ? AND t.id {op} ?))"
+            cond += (
+                f" AND {seg_key} {op_eq} ? AND ({seg_key} {op} ?"
+                f" OR ({seg_key} = ? AND {id_col} {op} ?))"
+            )
             cond_params += [bound[0], bound[0], bound[0], bound[1]]
+        want = limit + 1 - len(found)
+        if alone:
+            seg_from = (
+                f"FROM (SELECT * FROM discount_request dr WHERE {_REQUEST_SEGMENTS[segment]}"
+                f" AND {cond} ORDER BY {seg_key} {order}, dr.ticket_id {order} LIMIT ?) dr"
+                " JOIN ticket t ON t.id = dr.ticket_id WHERE"
+            )
+            cond_params, cond = [*cond_params, want], "TRUE"
         found += rows(
             cur,
             f"""SELECT {_PAGE_COLUMNS}, {seg_key} AS sort_key {seg_from} {cond}
                 ORDER BY sort_key {order}, t.id {order}
                 LIMIT ?""",
-            [*cond_params, limit + 1 - len(found)],
+            [*cond_params, want],
         )
         if len(found) > limit:
             break

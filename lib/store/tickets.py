@@ -73,7 +73,9 @@ def insert_ticket(cur: Cursor, values: dict[str, Any]) -> int | None:
     cols = list(values)
     found = cur.execute(
         f"INSERT INTO ticket ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-        "ON CONFLICT DO NOTHING RETURNING id",
+        # The conflict column is named: without it DuckDB plans a MERGE over a full scan of
+        # `ticket` (83 ms at 1M, 0.5 s at 10M); with it, an index probe (issue 17).
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
         [values[c] for c in cols],
     ).fetchall()
     if not found:
@@ -153,6 +155,11 @@ LEFT JOIN process p ON p.id = t.process_id
 LEFT JOIN complementary_status cs ON cs.id = t.complementary_status_id
 LEFT JOIN canned_response cr ON cr.id = t.canned_response_id
 """
+
+
+def protocol_of(cur: Cursor, ticket_id: int) -> str | None:
+    """The ticket's protocol alone (what a save shows), without the full ticket's joins."""
+    return scalar(cur, "SELECT protocol FROM ticket WHERE id = ?", [ticket_id])
 
 
 def get_ticket(cur: Cursor, ticket_id: int) -> dict | None:

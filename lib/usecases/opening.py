@@ -238,9 +238,9 @@ def opened_result(cur: Cursor, ticket_id: int | None, *, created: bool) -> Opene
     """The saved ticket's id and protocol. `ticket_id` is None only when the idempotency key's
     ticket could not be read back, which a committed key rules out."""
     assert ticket_id is not None
-    t = tk.get_ticket(cur, ticket_id)
-    assert t is not None
-    return Opened(ticket_id=ticket_id, protocol=t["protocol"], created=created)
+    protocol = tk.protocol_of(cur, ticket_id)  # only what the screen shows, no 11-way join
+    assert protocol is not None
+    return Opened(ticket_id=ticket_id, protocol=protocol, created=created)
 
 
 def open_ticket(

@@ -299,8 +299,8 @@ def browse(
 
 
 class _Resolved:
-    """Filters plus the customers and OPA tickets their search names (read by
-    lib.store.ticket_list)."""
+    """Filters plus the customers, and the tickets by protocol or OPA protocol, their search
+    names (read by lib.store.ticket_list)."""
 
     def __init__(
         self, filters: Filters, customer_ids: list[int] | None, opa_ticket_ids: list[int]

@@ -1,0 +1,167 @@
+"""How long `open_discount_request` takes on a large store, with 1 and with 8 writers at once.
+
+    python -m bench.open_request --db /tmp/wt17/large-1m.duckdb [--calls 40] [--threads 1,8]
+
+Works on a COPY of --db (the file is never written): each call opens a request on a contract that
+has none, the way the Desconto em fatura page does. Prints p50/p95/p99 per writer count beside
+the raw floor: one plain INSERT of the same ticket row on a cursor, timed in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from lib import config
+from lib.auth import Role, User
+from lib.domain import now as clock_now
+from lib.runtime import Checkpointer
+from lib.store import Store, scalar
+from lib.usecases.discount_requests import DiscountRequestInput, open_discount_request
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def targets(store: Store, n: int) -> list[tuple[int, int, int]]:
+    """(customer, login, contract) triples whose contract has no discount request yet."""
+    with store.read() as cur:
+        return [
+            (r[0], r[1], r[2])
+            for r in cur.execute(
+                """SELECT l.customer_id, l.id, l.contract_id FROM login l
+                   WHERE l.contract_id IS NOT NULL AND NOT EXISTS
+                         (SELECT 1 FROM discount_request d WHERE d.contract_id = l.contract_id)
+                   ORDER BY l.id DESC LIMIT ?""",
+                [n],
+            ).fetchall()
+        ]
+
+
+def actor(store: Store) -> User:
+    with store.read() as cur:
+        row = cur.execute(
+            "SELECT id, username, name FROM staff WHERE role = 'atendente' AND active "
+            "ORDER BY id LIMIT 1"
+        ).fetchone()
+    assert row is not None, "the store has no atendente"
+    return User(id=row[0], username=row[1], name=row[2], role=Role.ATENDENTE)
+
+
+def run_writers(store: Store, user: User, work: list[tuple[int, int, int]], threads: int):
+    """Each thread opens its share of requests; returns every call's time in ms."""
+    times: list[float] = []
+    lock = threading.Lock()
+    now = clock_now()
+
+    def writer(share: list[tuple[int, int, int]]) -> None:
+        for customer, login, contract in share:
+            data = DiscountRequestInput(
+                customer_id=customer,
+                login_id=login,
+                contract_id=contract,
+                reason=3,
+                occurred_on=now.date(),
+                opened_at=now - timedelta(hours=6),
+                signal_returned_at=now - timedelta(minutes=20),
+                opa_protocol="OPA12345678",
+                description="bench: queda geral no bairro",
+            )
+            t0 = time.perf_counter()
+            open_discount_request(store, user, data, uuid.uuid4().hex, now=now)
+            took = (time.perf_counter() - t0) * 1000
+            with lock:
+                times.append(took)
+
+    pool = [threading.Thread(target=writer, args=(work[i::threads],)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return times
+
+
+def raw_floor(store: Store, calls: int) -> list[float]:
+    """One plain INSERT of a ticket row (no checks, no movement), in its own transaction."""
+    times = []
+    with store.read() as cur:
+        subject, dept = cur.execute(
+            "SELECT (SELECT id FROM subject ORDER BY id LIMIT 1),"
+            " (SELECT id FROM department ORDER BY id LIMIT 1)"
+        ).fetchone()  # type: ignore[misc]
+        for i in range(calls):
+            t0 = time.perf_counter()
+            cur.execute("BEGIN")
+            cur.execute(
+                "INSERT INTO ticket (protocol, idempotency_key, subject_id, subject_description,"
+                " department_id, status, opened_at, updated_at, message)"
+                " VALUES (?, ?, ?, '', ?, 'N', now(), now(), '')",
+                [f"RAW{uuid.uuid4().hex[:12]}", uuid.uuid4().hex, subject, dept],
+            )
+            cur.execute("COMMIT")
+            times.append((time.perf_counter() - t0) * 1000)
+            del i
+    return times
+
+
+def measure(db: Path, calls: int, threads_list: list[int]) -> list[tuple[str, list[float]]]:
+    with tempfile.TemporaryDirectory(dir=db.parent) as tmp:
+        copy = Path(tmp) / "copy.duckdb"
+        shutil.copy(db, copy)
+        if Path(f"{db}.wal").exists():
+            shutil.copy(f"{db}.wal", f"{copy}.wal")
+        store = Store(copy)
+        store.migrate()
+        # as the server runs: memory capped, checkpoints from a background thread
+        store.serve(memory_limit_mb=config.duckdb_memory_mb())
+        checkpointer = Checkpointer(store, every_s=1.0)
+        checkpointer.start()
+        try:
+            user = actor(store)
+            work = targets(store, calls * (len(threads_list) + 1))
+            out = []
+            warm = work[:3]
+            run_writers(store, user, warm, 1)
+            at = 3
+            for threads in threads_list:
+                share = work[at : at + calls]
+                at += calls
+                out.append(
+                    (f"open request, {threads} writer(s)", run_writers(store, user, share, threads))
+                )
+            out.append(("raw INSERT of one ticket row", raw_floor(store, calls)))
+            with store.read() as cur:
+                size = scalar(cur, "SELECT count(*) FROM ticket")
+            print(f"store: {db} ({size:,} tickets)")
+            return out
+        finally:
+            checkpointer.stop()
+            store.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--calls", type=int, default=40)
+    ap.add_argument("--threads", default="1,8")
+    args = ap.parse_args()
+    results = measure(args.db, args.calls, [int(t) for t in args.threads.split(",")])
+    print(f"{'':36}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'n':>5}")
+    for label, times in results:
+        print(
+            f"{label:36}{statistics.median(times):9.1f}{pct(times, 95):9.1f}"
+            f"{pct(times, 99):9.1f}{len(times):5}"
+        )
+
+
+if __name__ == "__main__":
+    main()

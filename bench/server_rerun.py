@@ -1,0 +1,176 @@
+"""The real server: start-up to the login page, a warm rerun of each page, and the server's RSS.
+
+    python -m bench.server_rerun --db FILE [--reruns 3]
+
+Starts `streamlit run app.py` through this module's `serve` entry, which wraps Streamlit's
+ScriptRunner._run_script to append each script run's duration (ms) to a file: the hook that
+times the server's own part of a rerun, without the browser's. Headless Chromium logs in as
+the demo supervisor, opens every page once, then presses "r" (Streamlit's rerun shortcut)
+`--reruns` times; the table gives the median of those warm reruns. Works on a COPY of --db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMES_ENV = "DESCONTO_BENCH_RUN_TIMES"
+
+
+def serve() -> None:
+    """`python -m bench.server_rerun serve ARGS...`: streamlit run, every script run timed."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.web import cli
+
+    out = os.environ[TIMES_ENV]
+    real = script_runner.ScriptRunner._run_script
+
+    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return real(self, rerun_data)
+        finally:
+            with open(out, "a", encoding="utf-8") as f:
+                f.write(f"{(time.perf_counter() - t0) * 1000:.1f}\n")
+
+    script_runner.ScriptRunner._run_script = timed  # type: ignore[method-assign]
+    sys.argv = ["streamlit", "run", *sys.argv[2:]]
+    cli.main()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _runs(path: Path) -> list[float]:
+    try:
+        return [float(x) for x in path.read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "demo1234") -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from lib.auth import Role, User
+    from ui.navigation import PAGES, visible_pages
+
+    with tempfile.TemporaryDirectory(dir=db.parent) as tmp:
+        copy = Path(tmp) / "copy.duckdb"
+        shutil.copy(db, copy)
+        times = Path(tmp) / "runs.txt"
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DESCONTO_DB": str(copy),
+            "DESCONTO_DEMO": "0",
+            "DESCONTO_BACKUP_EVERY_MIN": "0",
+            "DESCONTO_BACKUP_DIR": str(Path(tmp) / "backups"),
+            TIMES_ENV: str(times),
+        }
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.server_rerun", "serve", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        result: dict = {"pages": {}}
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                        raise RuntimeError("the server did not start") from None
+                    time.sleep(0.05)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    headless=True,
+                    args=["--no-sandbox", "--disable-gpu"],
+                )
+                page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                page.set_default_timeout(120_000)
+                page.goto(url)
+                page.get_by_label("Usuário").wait_for()
+                result["startup_s"] = time.perf_counter() - t0
+                result["startup_server_ms"] = _runs(times)[0] if _runs(times) else None
+                idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+                page.wait_for_selector(idle, state="attached")
+                page.get_by_label("Usuário").fill(user)
+                page.get_by_label("Senha").fill(password)
+                page.get_by_role("button", name="Entrar").click()
+                page.wait_for_timeout(300)
+                page.wait_for_selector(idle, state="attached")
+                role = User(0, user, user, Role(user))
+                for spec in [s for s in PAGES if s in visible_pages(role)]:
+                    page.goto(f"{url}/{'' if spec.default else spec.url_path}")
+                    page.wait_for_selector(idle, state="attached")
+                    page.wait_for_timeout(300)
+                    page.wait_for_selector(idle, state="attached")
+                    warm = []
+                    for _ in range(reruns):
+                        before = len(_runs(times))
+                        page.locator("body").press("r")
+                        deadline = time.perf_counter() + 60
+                        while len(_runs(times)) <= before and time.perf_counter() < deadline:
+                            time.sleep(0.02)
+                        page.wait_for_selector(idle, state="attached")
+                        runs = _runs(times)
+                        if len(runs) > before:
+                            warm.append(runs[-1])
+                    result["pages"][spec.title] = warm
+                browser.close()
+            result["rss_mb"] = rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        serve()
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--reruns", type=int, default=3)
+    args = ap.parse_args()
+    r = measure(args.db, args.reruns)
+    print(
+        f"start-up to the login page: {r['startup_s']:.2f} s "
+        f"(first script run {r['startup_server_ms']} ms)"
+    )
+    for title, warm in r["pages"].items():
+        med = statistics.median(warm) if warm else float("nan")
+        print(f"  warm rerun {title:<24}{med:8.1f} ms  ({len(warm)} runs)")
+    print(f"server RSS after every page: {r['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""One table of the app's performance figures, each beside the plainest raw DuckDB SQL for the
+same answer timed in the same run (and a naive pandas baseline where one exists).
+
+    python -m bench.suite [--db FILE] [--repeat 9]      the 1M store (built under /tmp if missing)
+    python -m bench.suite --ten-million --db10 FILE     the 10M store as well
+    python -m bench.suite --smoke                       10k tickets, one repetition (make test)
+
+Rows: the Atendimentos list (filters, sorts, search, a deep page: page + counts), the counts
+alone, the charts use-case, opening a discount request with 1 and 8 writers (on a copy of the
+store), opening the store as the server's start does, this process's peak RSS, and (not in
+--smoke) the real server from bench.server_rerun: start-up to the login page, a warm rerun of
+every page timed by a hook in Streamlit's script runner, and the server's RSS after them all. Times are
+medians and p95 in ms; "x floor" is the use-case over the raw SQL. The load average is printed
+with the table: this machine has 2 cores and other work runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from lib import config
+from lib.auth import Role, User
+from lib.store import Store, scalar
+from lib.store import ticket_list as q
+from lib.usecases import reports
+from lib.usecases.ticket_list import Filters, browse, status_matrix
+
+DEFAULT_1M = Path("/tmp/desconto-bench/large-1m.duckdb")
+USER = User(0, "bench", "Bench", Role.SUPERVISOR)
+HEADER = (
+    f"{'measure':<44}{'store':>7}{'med ms':>9}{'p95 ms':>9}{'raw ms':>9}{'x floor':>8}"
+    f"{'pandas ms':>10}"
+)
+
+
+def times_ms(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()  # warm: a running server has its buffer pool warm
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def row(
+    label: str,
+    size: str,
+    mine: list[float],
+    raw: list[float] | None = None,
+    pandas: list[float] | None = None,
+) -> str:
+    med = statistics.median(mine)
+    raw_med = statistics.median(raw) if raw else None
+    return (
+        f"{label:<44}{size:>7}{med:9.1f}{p95(mine):9.1f}"
+        + (f"{raw_med:9.1f}{med / raw_med:8.2f}" if raw_med else f"{'':9}{'':8}")
+        + (f"{statistics.median(pandas):10.1f}" if pandas else "")
+    )
+
+
+def size_label(n: int) -> str:
+    return f"{n / 1e6:g}M" if n >= 1_000_000 else f"{n / 1e3:g}k"
+
+
+# --- the raw floors: the plainest SQL for the same answer ----------------------------------
+
+
+def _join(where: str, sort: str = "") -> str:
+    """The discount join only when the answer needs a discount column."""
+    return (
+        " LEFT JOIN discount_request dr ON dr.ticket_id = t.id"
+        if "dr." in where or sort == "prazo"
+        else ""
+    )
+
+
+def raw_list(store: Store, f: Filters) -> None:
+    """Page 1 (50 rows, the same sort) + the status x department counts, same WHERE: one
+    plain query each, the discount table joined only when needed."""
+    where, params = q.where_clause(f, f.period())
+    order = (
+        "dr.deadline ASC NULLS LAST, t.id" if f.sort == "prazo" else "t.opened_at DESC, t.id DESC"
+    )
+    with store.read() as cur:
+        cur.execute(
+            f"""SELECT t.id, t.protocol, t.opened_at, t.status FROM ticket t{_join(where, f.sort)}
+                WHERE {where} ORDER BY {order} LIMIT 50""",
+            params,
+        ).fetchall()
+        raw_counts_on(cur, where, params)
+
+
+def raw_counts_on(cur, where: str, params) -> None:
+    cur.execute(
+        f"""SELECT t.status, t.department_id, count(*) FROM ticket t{_join(where)}
+            WHERE {where} GROUP BY ALL""",
+        params,
+    ).fetchall()
+
+
+def raw_counts(store: Store, f: Filters) -> None:
+    where, params = q.where_clause(f, f.period())
+    with store.read() as cur:
+        raw_counts_on(cur, where, params)
+
+
+def pandas_list(store: Store) -> None:
+    with store.read() as cur:
+        df = cur.execute("SELECT t.id, t.opened_at, t.status, t.department_id FROM ticket t").df()
+    df.sort_values(["opened_at", "id"], ascending=False).head(50)
+    df.groupby(["status", "department_id"]).size()
+
+
+def raw_charts(store: Store, filters: reports.Filters) -> None:
+    """The period's discount rows aggregated by reason, month and decision in SQL, the
+    smallest set of the charts' figures, without the page's headline and views."""
+    previous_start, start, end = filters.bounds()
+    with store.read() as cur:
+        cur.execute(
+            """SELECT reason, decision, date_trunc('month', opened_at) AS m, count(*),
+                      sum(approved_amount), median(minutes)
+               FROM report_discount WHERE opened_at >= ? AND opened_at < ? GROUP BY ALL""",
+            [start, end],
+        ).fetchall()
+        cur.execute(
+            "SELECT count(*) FROM report_discount WHERE opened_at >= ? AND opened_at < ?",
+            [previous_start, start],
+        ).fetchall()
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+
+def list_rows(store: Store, size: str, repeat: int, smoke: bool) -> list[str]:
+    with store.read() as cur:
+        fin = scalar(cur, "SELECT id FROM department WHERE name = 'FINANCEIRO'")
+        name = scalar(cur, "SELECT name FROM customer ORDER BY id DESC LIMIT 1") or "Maria"
+    today = date.today()
+    cases = {
+        "list: no filter": Filters(),
+        "list: status Novo+Em progresso": Filters(status=("N", "EP")),
+        "list: no filter, by deadline": Filters(sort="prazo"),
+        "list: FINANCEIRO pendente, by deadline": Filters(
+            departments=(fin,), decision="pendente", sort="prazo"
+        ),
+        "list: customer-name search": Filters(search=" ".join(name.split()[:2])),
+        "list: one month": Filters(
+            date_from=today - timedelta(days=60), date_to=today - timedelta(days=30)
+        ),
+    }
+    out = []
+    for label, f in cases.items():
+        mine = times_ms(lambda f=f: browse(store, USER, f), repeat)
+        raw = times_ms(lambda f=f: raw_list(store, f), repeat)
+        pandas = times_ms(lambda: pandas_list(store), 1) if label == "list: no filter" else None
+        out.append(row(label, size, mine, raw, pandas))
+    total = status_matrix(store, USER, Filters()).total
+    with store.read() as cur:
+        key = cur.execute(
+            "SELECT opened_at, id FROM ticket ORDER BY opened_at DESC, id DESC LIMIT 1 OFFSET ?",
+            [max(0, total // 2 - 1)],
+        ).fetchone()
+    deep = times_ms(lambda: browse(store, USER, Filters(), after=key), repeat)
+
+    def raw_deep() -> None:
+        with store.read() as cur:
+            cur.execute(
+                """SELECT id, protocol, opened_at, status FROM ticket
+                   WHERE (opened_at, id) < (?, ?) ORDER BY opened_at DESC, id DESC LIMIT 50""",
+                list(key or (None, None)),
+            ).fetchall()
+            raw_counts_on(cur, "TRUE", [])
+
+    out.append(row("list: a page half-way down", size, deep, times_ms(raw_deep, repeat)))
+    for label, f in (
+        ("counts: no filter", Filters()),
+        ("counts: status N+EP", cases["list: status Novo+Em progresso"]),
+    ):
+        mine = times_ms(lambda f=f: status_matrix(store, USER, f), repeat)
+        out.append(row(label, size, mine, times_ms(lambda f=f: raw_counts(store, f), repeat)))
+    return out
+
+
+def chart_rows(store: Store, size: str, repeat: int) -> list[str]:
+    today = date.today()
+    start, end = reports.default_period(today)
+    filters = reports.Filters(start, end)
+    clicked = reports.Filters(start, end, selected_reason=3)
+    reports.refresh_facts(store)
+    out = []
+    for label, f in (
+        ("charts use-case, all figures", filters),
+        ("charts, a reason clicked", clicked),
+    ):
+        mine = times_ms(lambda f=f: reports.charts_page(store, USER, f, today=today), repeat)
+        out.append(row(label, size, mine, times_ms(lambda: raw_charts(store, filters), repeat)))
+    return out
+
+
+def write_rows(db: Path, size: str, calls: int) -> list[str]:
+    from bench import open_request
+
+    results = open_request.measure(db, calls, [1, 8])
+    raw = results[-1][1]
+    out = []
+    for label, times in results[:-1]:
+        med = statistics.median(times)
+        out.append(
+            row(label.replace("open request", "open a request"), size, times, raw)
+            + f"   p99 {open_request.pct(times, 99):.1f} (med {med:.1f})"
+        )
+    return out
+
+
+def start_rows(db: Path, size: str, repeat: int) -> list[str]:
+    """open_store as the server's start runs it (checks, migrations, the search fill)."""
+    import duckdb
+
+    from lib.bootstrap import open_store
+
+    def mine() -> None:
+        open_store(str(db), demo=False).close()
+
+    def raw() -> None:
+        con = duckdb.connect(str(db))
+        con.execute("SELECT max(version) FROM schema_migration").fetchall()
+        con.close()
+
+    return [
+        row(
+            "start-up: open the store (server part)",
+            size,
+            times_ms(mine, repeat),
+            times_ms(raw, repeat),
+        )
+    ]
+
+
+def server_rows(db: Path, size: str, reruns: int) -> list[str]:
+    """The real `streamlit run` (bench.server_rerun): start-up, warm reruns, RSS."""
+    from bench import server_rerun
+
+    r = server_rerun.measure(db, reruns)
+    out = [
+        f"{'start-up to the login page (s)':<44}{size:>7}{r['startup_s']:9.2f}",
+        f"{'  of which the first script run (ms)':<44}{size:>7}{r['startup_server_ms'] or 0:9.1f}",
+    ]
+    for title, warm in r["pages"].items():
+        if warm:
+            out.append(row(f"server rerun, warm: {title}", size, warm))
+    out.append(f"{'server RSS after every page (MB)':<44}{size:>7}{r['rss_mb']:9.0f}")
+    return out
+
+
+def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[str]:
+    store = Store(db)
+    store.migrate()
+    store.serve(memory_limit_mb=config.duckdb_memory_mb())  # as the server runs it
+    try:
+        with store.read() as cur:
+            size = size_label(int(scalar(cur, "SELECT count(*) FROM ticket")))
+        lines = list_rows(store, size, repeat, smoke)
+        lines += chart_rows(store, size, repeat)
+    finally:
+        store.close()
+    lines += start_rows(db, size, max(1, repeat // 3))
+    lines += write_rows(db, size, 8 if smoke else 40)
+    if server:
+        lines += server_rows(db, size, 3)
+    return lines
+
+
+def build(path: Path, tickets: int) -> None:
+    from lib.demo import seed_demo
+    from lib.demo.large import generate_large
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path)
+    store.migrate(demo=True)
+    try:
+        seed_demo(store, customers=300)
+        generate_large(store, tickets)
+        store.checkpoint()
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, default=DEFAULT_1M)
+    ap.add_argument("--ten-million", action="store_true", help="also run the 10M store")
+    ap.add_argument("--db10", type=Path, default=Path("/tmp/desconto-bench/large-10m.duckdb"))
+    ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--smoke", action="store_true", help="10k tickets, one repetition")
+    ap.add_argument(
+        "--no-server", action="store_true", help="skip the real streamlit run (Chromium)"
+    )
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.smoke:
+            stores = [Path(tmp) / "smoke.duckdb"]
+            build(stores[0], 10_000)
+            repeat = 1
+        else:
+            if not args.db.exists():
+                print(f"building {args.db} (1M tickets) ...", flush=True)
+                build(args.db, 1_000_000)
+            stores = [args.db] + ([args.db10] if args.ten_million else [])
+            repeat = args.repeat
+        lines = []
+        for db in stores:
+            lines += run_store(db, repeat, args.smoke, server=not (args.smoke or args.no_server))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = os.getloadavg()
+    print(
+        f"\nbench.suite {date.today():%Y-%m-%d}, load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f}, {os.cpu_count()} cores, repeat {repeat}, "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
+    print(HEADER)
+    for line in lines:
+        print(line)
+    print(f"{'peak RSS of this process (MB)':<44}{'':>7}{rss_mb:9.0f}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
