@@ -34,6 +34,15 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    column_config={  # every column visible at 1366 px ("Bloqueado até" was cut); hover reads all
+        name: st.column_config.Column(width=px)
+        for name, px in zip(
+            ("Nome", "Usuário", "E-mail", "Perfil", "Departamento", "Ativo", "Pode entrar"),
+            (150, 115, 180, 84, 110, 50, 84),
+            strict=True,
+        )
+    }
+    | {"Bloqueado até": st.column_config.Column(width=122)},
 )
 
 for kind, text in st.session_state.pop("users_flash", []):
