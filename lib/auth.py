@@ -49,6 +49,7 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "gerenciar_cadastros"
     EXPORT = "exportar"
     VIEW_AUDIT = "ver_auditoria"
+    MANAGE_BACKUPS = "gerenciar_backups"  # a copy of the whole store: its own permission
     VIEW_INCIDENTS = "ver_incidentes"
     MANAGE_INCIDENTS = "gerenciar_incidentes"
     # issue 14: customers from IXC, billing batches
@@ -89,6 +90,7 @@ _SUPERVISOR = _FINANCEIRO | {
     Perm.MANAGE_USERS,
     Perm.MANAGE_SETTINGS,
     Perm.VIEW_AUDIT,
+    Perm.MANAGE_BACKUPS,
     Perm.MANAGE_CUSTOMERS,
     Perm.IMPORT_CUSTOMERS,
 }
@@ -134,6 +136,7 @@ DENIED = {
     Perm.MANAGE_USERS: "gerenciar usuários",
     Perm.MANAGE_SETTINGS: "gerenciar cadastros e configurações",
     Perm.VIEW_AUDIT: "ver o registro de auditoria",
+    Perm.MANAGE_BACKUPS: "fazer ou baixar backups da base",
     Perm.VIEW_INCIDENTS: "ver os incidentes",
     Perm.MANAGE_INCIDENTS: "abrir, editar ou encerrar incidentes",
     Perm.VIEW_CUSTOMERS: "ver o cadastro de clientes",

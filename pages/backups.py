@@ -13,7 +13,7 @@ from ui.text import plain
 
 FLASH = "bk_flash"
 
-user = session.require(Perm.MANAGE_SETTINGS)
+user = session.require(Perm.MANAGE_BACKUPS)
 rt = session.process()
 st.title("Backups")
 if rt.backup_every_min:

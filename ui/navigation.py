@@ -61,7 +61,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/catalogs.py", "cadastros", "Cadastros", ":material/category:", "Gestão", Perm.MANAGE_SETTINGS),
     PageSpec("pages/settings.py", "configuracoes", "Configurações", ":material/settings:", "Gestão", Perm.MANAGE_SETTINGS),
     PageSpec("pages/audit.py", "auditoria", "Auditoria", ":material/policy:", "Gestão", Perm.VIEW_AUDIT),
-    PageSpec("pages/backups.py", "backup", "Backups", ":material/backup:", "Gestão", Perm.MANAGE_SETTINGS),
+    PageSpec("pages/backups.py", "backup", "Backups", ":material/backup:", "Gestão", Perm.MANAGE_BACKUPS),
     PageSpec("pages/ixc_import.py", "importar-ixc", "Importar do IXC", ":material/cloud_download:", "Gestão", Perm.IMPORT_CUSTOMERS),
 ]
 # fmt: on

@@ -67,7 +67,7 @@ def take_backup(store: Store, actor: User | None, directory: Path, keep: int) ->
     `actor=None` is the server's scheduler or the command line (whoever runs those already
     holds the store)."""
     if actor is not None:
-        require(actor, Perm.MANAGE_SETTINGS)
+        require(actor, Perm.MANAGE_BACKUPS)
     stem = Path(store.path).stem
     with _LOCK:
         try:
@@ -158,7 +158,7 @@ def _prune(directory: Path, stem: str, keep: int) -> None:
 
 def list_backups(store: Store, actor: User, directory: Path) -> list[Backup]:
     """This store's backups in `directory`, newest first."""
-    require(actor, Perm.MANAGE_SETTINGS)
+    require(actor, Perm.MANAGE_BACKUPS)
     out = []
     for path in _backups(directory, Path(store.path).stem):
         found = _read(path)
@@ -174,7 +174,7 @@ def list_backups(store: Store, actor: User, directory: Path) -> list[Backup]:
 
 def backup_file(store: Store, actor: User, directory: Path, name: str) -> Path:
     """The path of one of this store's backups, by name (for the download)."""
-    require(actor, Perm.MANAGE_SETTINGS)
+    require(actor, Perm.MANAGE_BACKUPS)
     for path in _backups(directory, Path(store.path).stem):
         if path.name == name:
             return path

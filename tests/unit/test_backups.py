@@ -140,10 +140,14 @@ def test_a_backup_that_does_not_verify_is_not_kept(world, tmp_path, monkeypatch)
 
 
 def test_only_supervisors_take_and_list_backups(world, tmp_path):
-    with pytest.raises(PermissionDenied):
+    # a permission of its own (not the settings one), named in the refusal
+    with pytest.raises(PermissionDenied, match="fazer ou baixar backups"):
         backups.take_backup(world.store, world.financeiro, tmp_path, keep=5)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="fazer ou baixar backups"):
         backups.list_backups(world.store, world.atendente, tmp_path)
+    with pytest.raises(PermissionDenied, match="fazer ou baixar backups"):
+        backups.backup_file(world.store, world.financeiro, tmp_path, "x.duckdb")
+    assert backups.list_backups(world.store, world.supervisor, tmp_path) == []
 
 
 def test_restore_never_writes_over_a_file(world, tmp_path):
