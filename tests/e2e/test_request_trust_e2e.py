@@ -53,7 +53,7 @@ def fill_request(page, opened: datetime, returned: datetime) -> None:
 
 
 def in_view(page, selector: str) -> bool:
-    box = page.locator(selector).bounding_box()
+    box = page.locator(selector).first.bounding_box()
     height = page.viewport_size["height"]
     return box is not None and -1 <= box["y"] and box["y"] + min(box["height"], 250) <= height
 
@@ -84,15 +84,16 @@ def test_the_protocol_shows_in_view_after_saving_from_the_bottom_of_the_form(ser
     wait_idle(page)
     box = page.locator(".st-key-discount_result")
     box.get_by_text("Pedido de desconto registrado").wait_for()
-    for _ in range(80):  # the layout settles after the reruns (slower on a loaded machine)
-        if in_view(page, ".st-key-discount_result"):
-            break
-        page.wait_for_timeout(100)
-    assert in_view(page, ".st-key-discount_result"), page.locator(
-        ".st-key-discount_result"
-    ).bounding_box()
     protocol = box.locator("[data-testid='stCode'] code").first
     protocol.wait_for(state="visible")
+    # what the attendant must see is the protocol to read out; the layout settles after the
+    # reruns, slower on a loaded machine (a full CI run once left the notice's top 31 px up)
+    shown = ".st-key-discount_result [data-testid='stCode']"
+    for _ in range(200):
+        if in_view(page, shown):
+            break
+        page.wait_for_timeout(100)
+    assert in_view(page, shown), page.locator(shown).first.bounding_box()
     assert len(protocol.inner_text().strip()) == 12
     # the cleared form does not read as a failure
     assert page.get_by_text("Para salvar, corrija").count() == 0
