@@ -58,7 +58,8 @@ from lib.usecases.opening import (
     opened_result,
     resolve_address,
 )
-from lib.usecases.transitions import Done, decide, load_shown, move
+from lib.usecases.procedure import record_return, return_lines
+from lib.usecases.transitions import Done, load_shown
 
 
 @dataclass
@@ -327,30 +328,11 @@ def preview_discount(
         return _preview(cur, data, Rules.from_settings(cat.settings(cur)), now, actor)
 
 
-RETURN_LINE = "Hora do retorno do sinal da internet: "
-PERIOD_LINE = "Período para dar desconto: "
-
-
-def _return_lines(
-    start: datetime | None, end: datetime | None, calc: DiscountCalculation | None
-) -> tuple[str, str]:
-    """The procedure's "Hora do retorno" and "Período" lines, before or after the return."""
-    if end is None:
-        return (
-            RETURN_LINE + "sinal ainda não retornou",
-            PERIOD_LINE + "a calcular quando o sinal retornar",
-        )
-    period = f"{fmt.day_time(start)} a {fmt.day_time(end)}" + (
-        f" ({calc.duration_text}; {fmt.brl(calc.amount)})" if calc else ""
-    )
-    return RETURN_LINE + fmt.day_time(end), PERIOD_LINE + period
-
-
 def procedure_text(data: DiscountRequestInput, preview: Preview) -> str:
     """The six fields of the procedure, as the attendant used to type them into the ticket."""
     reason = REASONS[data.reason].label if data.reason in REASONS else ""
     opened = data.opened_at.astimezone(TZ) if data.opened_at else None
-    returned, period = _return_lines(preview.period_start, preview.period_end, preview.calc)
+    returned, period = return_lines(preview.period_start, preview.period_end, preview.calc)
     desc = reason + (f" — {data.description.strip()}" if data.description.strip() else "")
     return "\n".join(
         [
@@ -362,21 +344,6 @@ def procedure_text(data: DiscountRequestInput, preview: Preview) -> str:
             f"Protocolo OPA: {data.opa_protocol.strip()}",
         ]
     )
-
-
-def completed_procedure(message: str, lines: tuple[str, str]) -> tuple[str, list[str]]:
-    """The ticket's text with its "Hora do retorno" and "Período" lines replaced by `lines`;
-    also the lines it held before (for the history). A text without them is left as it is."""
-    out, before = [], []
-    for line in (message or "").split("\n"):
-        for new in lines:
-            prefix = new.split(": ", 1)[0] + ": "
-            if line.startswith(prefix) and line != new:
-                before.append(line)
-                line = new
-                break
-        out.append(line)
-    return "\n".join(out), before
 
 
 def exception_note(preview: Preview, data: DiscountRequestInput, actor: User) -> str:
@@ -572,38 +539,10 @@ def record_signal_return(
             )
         except CalculationError as exc:
             raise DomainError(str(exc)) from exc
-        decided = decide(
-            cur,
-            ticket,
-            discount,
-            Action.RETORNO_SINAL,
-            {
-                "signal_returned_at": returned_at,
-                "minutes": calc.minutes,
-                "counted_units": calc.counted_units,
-                "computed_amount": calc.amount,
-            },
-        )
-        # The ticket's procedure text said "sinal ainda não retornou": complete it, and keep
-        # in the movement what it said before, so the history stays true.
-        message, before = completed_procedure(
-            ticket["message"], _return_lines(start, returned_at, calc)
-        )
         note = (
             f"Retorno do sinal: {fmt.day_time(returned_at)} ({calc.duration_text}). {calc.formula}"
         )
-        if before:
-            note += "\nTexto do atendimento completado; antes dizia: " + " / ".join(before)
-        move(
-            cur,
-            actor,
-            now,
-            ticket,
-            Action.RETORNO_SINAL,
-            note,
-            changes={"message": message} if before else None,
-            **decided,
-        )
+        record_return(cur, actor, now, ticket, discount, start, returned_at, calc, note)
     return Done(
         ticket_id, f"Retorno do sinal registrado. Desconto calculado: {fmt.brl(calc.amount)}."
     )

@@ -16,7 +16,7 @@ from lib.store import rows
 from lib.store import staff as staff_store
 from lib.usecases import discount_requests, incidents, settings, users
 from lib.usecases.discount_requests import DiscountRequestInput
-from lib.usecases.incidents import IncidentInput, free_pieces
+from lib.usecases.incidents import IncidentInput, closing, free_pieces
 from tests.fixtures import PASSWORD, password_hash
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=TZ)
@@ -243,8 +243,8 @@ def test_close_is_all_or_nothing(world, north, noc, monkeypatch):
             raise DomainError("falha no meio")
         return real(*args, **kw)
 
-    real = incidents._create_automatic
-    monkeypatch.setattr(incidents, "_create_automatic", failing)
+    real = closing._create_automatic  # the close's own module (lib/usecases/incidents/)
+    monkeypatch.setattr(closing, "_create_automatic", failing)
     with pytest.raises(DomainError, match="falha no meio"):
         incidents.close_incident(
             world.store, noc, incident_id, END, _version(world, incident_id), now=NOW

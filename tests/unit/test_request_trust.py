@@ -11,7 +11,14 @@ import pytest
 from lib.domain import TZ, DomainError
 from lib.store import catalog as cat
 from lib.store import rows, scalar
-from lib.usecases import discount_requests, lookups, opening, request_form, ticket_actions
+from lib.usecases import (
+    discount_requests,
+    lookups,
+    opening,
+    procedure,
+    request_form,
+    ticket_actions,
+)
 from lib.usecases.discount_requests import DiscountRequestInput
 from lib.usecases.opening import TicketExtras
 from lib.usecases.ticket_view import discount_view
@@ -323,7 +330,7 @@ def test_the_return_recorded_later_completes_the_ticket_text(world):
 
 def test_completing_leaves_a_text_without_those_lines_as_it_is():
     text = "Cliente ligou.\nPeríodo para dar desconto é um campo do wiki"
-    assert discount_requests.completed_procedure(
+    assert procedure.completed_procedure(
         text, ("Hora do retorno do sinal da internet: x", "Período para dar desconto: y")
     ) == (text, [])
 
