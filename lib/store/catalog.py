@@ -123,6 +123,44 @@ def get_login(cur: Cursor, login_id: int) -> dict | None:
     return one(cur, "SELECT * FROM login WHERE id = ?", [login_id])
 
 
+# What opening a ticket reads of its customer, login and contract (the links it checks, the
+# fee, the address origins): named columns, since a point lookup's cost grows with the columns
+# it decodes (`SELECT *` on customer: 0.56 ms; these four: 0.43 ms, on the 1M store).
+LINK_COLUMNS = {
+    "customer": ("id", "address", "latitude", "longitude"),
+    "login": ("id", "customer_id", "contract_id", "username", "address", "latitude", "longitude"),
+    "contract": (
+        "id", "customer_id", "monthly_fee", "due_day", "address", "latitude", "longitude",
+    ),
+}  # fmt: skip
+_LINKS_SQL = (
+    "SELECT "
+    + ", ".join(f"{t}.{c}" for t, cols in LINK_COLUMNS.items() for c in cols)
+    + " FROM (SELECT 1) AS one"
+    + " LEFT JOIN customer ON customer.id = $customer"
+    + " LEFT JOIN login ON login.id = $login"
+    + " LEFT JOIN contract ON contract.id = $contract"
+)
+
+
+def links(
+    cur: Cursor, customer_id: int | None, login_id: int | None, contract_id: int | None
+) -> dict[str, dict | None]:
+    """The customer, login and contract a ticket names, in one statement (three point lookups
+    cost 1.7 ms on the 1M store; this, 1.2 ms): each a dict of LINK_COLUMNS, or None when the
+    id is None or names no row."""
+    found = cur.execute(
+        _LINKS_SQL, {"customer": customer_id, "login": login_id, "contract": contract_id}
+    ).fetchall()[0]
+    out: dict[str, dict | None] = {}
+    at = 0
+    for table, cols in LINK_COLUMNS.items():
+        record = dict(zip(cols, found[at : at + len(cols)], strict=True))
+        out[table] = record if record["id"] is not None else None
+        at += len(cols)
+    return out
+
+
 # --- lists kept by supervisors ----------------------------------------------------------------
 
 LISTS = {
@@ -196,6 +234,24 @@ def update_item(cur: Cursor, table: str, item_id: int, values: dict[str, Any]) -
 
 def department_id(cur: Cursor, name: str) -> int | None:
     return scalar(cur, "SELECT id FROM department WHERE name = ?", [name])
+
+
+def subject_and_department(
+    cur: Cursor, subject: str, department: str
+) -> tuple[dict | None, int | None]:
+    """A subject (id, description) and a department id by name, in one statement (a request's
+    save reads both: DESCONTO EM FATURA and FINANCEIRO); None for a name not registered."""
+    found = cur.execute(
+        # a cross join of two filtered lists: 0.55 ms, against 0.84 for a scalar subquery or
+        # two statements (1M store)
+        "SELECT s.id, s.description, d.id FROM subject s, department d"
+        " WHERE s.name = $subject AND d.name = $department",
+        {"subject": subject, "department": department},
+    ).fetchall()
+    if found:
+        return {"id": found[0][0], "description": found[0][1]}, found[0][2]
+    # one of the two is missing: say which
+    return find_item(cur, "subject", subject), department_id(cur, department)
 
 
 def subject_id(cur: Cursor, name: str) -> int | None:

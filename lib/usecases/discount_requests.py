@@ -57,6 +57,7 @@ from lib.usecases.opening import (
     insert_new_ticket,
     opened_result,
     resolve_address,
+    saved_by_other,
 )
 from lib.usecases.procedure import record_return, return_lines
 from lib.usecases.transitions import Done, load_shown
@@ -116,6 +117,9 @@ class Preview:
     monthly_fee: Decimal | None
     method: str
     overlaps: tuple[Overlap, ...] = ()
+    # The customer, login and contract as read for this preview (cat.links), so a save in the
+    # same transaction does not read them again for the address.
+    links: dict[str, dict | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -264,9 +268,11 @@ def _preview(
     if method not in METHODS:
         findings.append(Finding("erro", "metodo", "Método de cálculo desconhecido."))
     contract = None
+    found = None
     if data.customer_id is not None:
+        found = cat.links(cur, data.customer_id, data.login_id, data.contract_id)
         try:
-            contract = check_links(cur, data.customer_id, data.login_id, data.contract_id)
+            contract = check_links(cur, data.customer_id, data.login_id, data.contract_id, found)
         except DomainError as exc:
             field_, _, message = str(exc).partition(": ")
             code = {v: k for k, v in _LINK_FIELDS.items()}.get(field_)
@@ -314,6 +320,7 @@ def _preview(
         monthly_fee=fee,
         method=method,
         overlaps=tuple(draft.overlaps),
+        links=found,
     )
 
 
@@ -404,21 +411,21 @@ def open_discount_request(
                         for f in preview.errors
                     )
                 )
-            subject = cat.find_item(cur, "subject", DISCOUNT_SUBJECT)
-            dept_id = cat.department_id(cur, FINANCE_DEPARTMENT)
+            subject, dept_id = cat.subject_and_department(cur, DISCOUNT_SUBJECT, FINANCE_DEPARTMENT)
             if subject is None or dept_id is None:
                 raise DomainError(
                     "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está cadastrado."
                 )
             check_extras(cur, data.extras, now)
             address, lat, lon = resolve_address(
-                cur, data.address, data.customer_id, data.login_id, data.contract_id
+                cur, data.address, data.customer_id, data.login_id, data.contract_id, preview.links
             )
             calc = preview.calc
             message = procedure_text(data, preview)
             if data.message.strip():
                 message += "\n\n" + data.message.strip()
-            ticket_id = insert_new_ticket(
+            note = exception_note(preview, data, actor)
+            opened = insert_new_ticket(
                 cur,
                 actor,
                 now,
@@ -437,9 +444,8 @@ def open_discount_request(
                 message=message,
                 extras=data.extras,
             )
-            if ticket_id is None:  # another session saved the same key a moment ago
-                existing = tk.ticket_id_by_key(cur, idempotency_key)
-                return opened_result(cur, existing, created=False)
+            ticket_id = opened.ticket_id
+            # The exception note and its reasons go in with the request (no second write).
             tk.insert_discount(
                 cur,
                 {
@@ -462,27 +468,18 @@ def open_discount_request(
                     "decision": Decision.PENDENTE if calc else Decision.AGUARDANDO_RETORNO,
                     "opa_protocol": data.opa_protocol.strip(),
                     "deadline": preview.deadline,
+                    "confirmation_reason": data.confirmation_reason.strip()
+                    if note and preview.needs_confirmation
+                    else None,
+                    "overlap_override_reason": data.overlap_override_reason.strip()
+                    if note and preview.overlaps
+                    else None,
+                    "overlap_override_by": actor.id if note and preview.overlaps else None,
+                    "exception_note": note or None,
                 },
             )
             if data.incident_id is not None:
                 incident_link.after_linked_open(cur, actor, now, ticket_id, data.incident_id)
-            note = exception_note(preview, data, actor)
-            if note:
-                tk.update_discount(
-                    cur,
-                    ticket_id,
-                    Decision.PENDENTE if calc else Decision.AGUARDANDO_RETORNO,
-                    {
-                        "confirmation_reason": data.confirmation_reason.strip()
-                        if preview.needs_confirmation
-                        else None,
-                        "overlap_override_reason": data.overlap_override_reason.strip()
-                        if preview.overlaps
-                        else None,
-                        "overlap_override_by": actor.id if preview.overlaps else None,
-                        "exception_note": note,
-                    },
-                )
             after_open(
                 cur,
                 actor,
@@ -491,14 +488,10 @@ def open_discount_request(
                 data.extras,
                 note="Atendimento aberto." + (f" {note}" if note else ""),
             )
-            return opened_result(cur, ticket_id, created=True)
-    except StaleState:
+            return opened
+    except StaleState as exc:
         # A concurrent save of the same key conflicted with this one: return the winner.
-        with store.read() as cur:
-            existing = tk.ticket_id_by_key(cur, idempotency_key)
-            if existing is None:
-                raise
-            return opened_result(cur, existing, created=False)
+        return saved_by_other(store, idempotency_key, exc)
 
 
 def record_signal_return(

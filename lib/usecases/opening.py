@@ -16,6 +16,7 @@ from lib.domain import (
     Action,
     DomainError,
     NotFound,
+    StaleState,
     Status,
     make_protocol,
 )
@@ -75,46 +76,56 @@ def resolve_address(
     customer_id: int | None,
     login_id: int | None,
     contract_id: int | None,
+    found: dict[str, dict | None] | None = None,
 ) -> tuple[str | None, float | None, float | None]:
     """Address, latitude and longitude from the chosen origin. Latitude and longitude are only
-    ever copied from the source record; a manual address has none."""
+    ever copied from the source record; a manual address has none. `found`: the records
+    `cat.links` already read for these ids in this transaction (not read again)."""
     if choice.origin == "M":
         text = (choice.manual_address or "").strip()
         if not text:
             raise DomainError("Endereço: com origem Manual, digite o endereço.")
         return text, None, None
     source = {
-        "C": ("cliente", customer_id, cat.get_customer),
-        "L": ("login", login_id, cat.get_login),
-        "CC": ("contrato", contract_id, cat.get_contract),
+        "C": ("cliente", customer_id, "customer", cat.get_customer),
+        "L": ("login", login_id, "login", cat.get_login),
+        "CC": ("contrato", contract_id, "contract", cat.get_contract),
     }.get(choice.origin)
     if source is None:
         raise DomainError("Origem do endereço inválida.")
-    label, rid, getter = source
+    label, rid, table, getter = source
     if rid is None:
         if choice.origin == "C":
             return None, None, None
         raise DomainError(f"Origem do endereço: escolha o {label} de onde vem o endereço.")
-    rec = getter(cur, rid)
+    rec = found[table] if found is not None else getter(cur, rid)
     if rec is None:
         raise NotFound(f"Origem do endereço: {label} não encontrado.")
     return rec.get("address"), rec.get("latitude"), rec.get("longitude")
 
 
-def check_links(cur: Cursor, customer_id, login_id, contract_id) -> dict | None:
+def check_links(
+    cur: Cursor,
+    customer_id,
+    login_id,
+    contract_id,
+    found: dict[str, dict | None] | None = None,
+) -> dict | None:
     """The login and contract must belong to the customer, and a login tied to a contract
-    goes with that contract only (its fee is the one a discount uses). Returns the contract."""
+    goes with that contract only (its fee is the one a discount uses). Returns the contract.
+    `found`: the records `cat.links` read for these ids (read here when not given)."""
     if customer_id is None:
         return None
-    if cat.get_customer(cur, customer_id) is None:
+    found = found if found is not None else cat.links(cur, customer_id, login_id, contract_id)
+    if found["customer"] is None:
         raise NotFound("Cliente não encontrado.")
     contract = None
     if contract_id is not None:
-        contract = cat.get_contract(cur, contract_id)
+        contract = found["contract"]
         if contract is None or contract["customer_id"] != customer_id:
             raise DomainError("Contrato: este contrato não é do cliente escolhido.")
     if login_id is not None:
-        login = cat.get_login(cur, login_id)
+        login = found["login"]
         if login is None or login["customer_id"] != customer_id:
             raise DomainError("Login: este login não é do cliente escolhido.")
         if (
@@ -131,9 +142,13 @@ def check_links(cur: Cursor, customer_id, login_id, contract_id) -> dict | None:
 
 def insert_new_ticket(
     cur: Cursor, actor: User, now: datetime, key: str, *, extras: TicketExtras, **values: Any
-) -> int | None:
+) -> Opened:
+    """Insert a ticket with status Novo and the next protocol (the protocol written here, not
+    read back). The caller has looked the idempotency key up in this transaction; a ticket
+    saved with it since raises tickets.KeyTaken."""
+    protocol = make_protocol(now.astimezone(TZ).year, tk.next_protocol_number(cur))
     values.update(
-        protocol=make_protocol(now.astimezone(TZ).year, tk.next_protocol_number(cur)),
+        protocol=protocol,
         idempotency_key=key,
         priority=extras.priority,
         responsible_id=extras.responsible_id,
@@ -148,7 +163,7 @@ def insert_new_ticket(
         opened_by=actor.id,
         updated_at=now,
     )
-    return tk.insert_ticket(cur, values)
+    return Opened(tk.insert_ticket(cur, values), protocol, created=True)
 
 
 def after_open(
@@ -243,12 +258,32 @@ def opened_result(cur: Cursor, ticket_id: int | None, *, created: bool) -> Opene
     return Opened(ticket_id=ticket_id, protocol=protocol, created=created)
 
 
+def saved_by_other(store: Store, idempotency_key: str, exc: StaleState) -> Opened:
+    """After a save of `idempotency_key` rolled back on a conflict: the ticket a concurrent save
+    of the same key committed (a double click, two tabs), or the conflict itself when none
+    did."""
+    with store.read() as cur:
+        existing = tk.ticket_id_by_key(cur, idempotency_key)
+        if existing is None:
+            raise exc
+        return opened_result(cur, existing, created=False)
+
+
 def open_ticket(
     store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime | None = None
 ) -> Opened:
     """Create a ticket of any subject with status Novo (the procedure's "Novo atendimento")."""
     require(actor, Perm.OPEN_TICKET)
     now = now or clock_now()
+    try:
+        return _open_ticket(store, actor, data, idempotency_key, now)
+    except StaleState as exc:
+        return saved_by_other(store, idempotency_key, exc)
+
+
+def _open_ticket(
+    store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime
+) -> Opened:
     with store.transaction() as cur:
         existing = tk.ticket_id_by_key(cur, idempotency_key)
         if existing is not None:
@@ -273,12 +308,13 @@ def open_ticket(
             )
         if data.customer_id is None and (data.login_id or data.contract_id):
             raise DomainError("Cliente: escolha o cliente do login e do contrato.")
-        check_links(cur, data.customer_id, data.login_id, data.contract_id)
+        found = cat.links(cur, data.customer_id, data.login_id, data.contract_id)
+        check_links(cur, data.customer_id, data.login_id, data.contract_id, found)
         check_extras(cur, data.extras, now)
         address, lat, lon = resolve_address(
-            cur, data.address, data.customer_id, data.login_id, data.contract_id
+            cur, data.address, data.customer_id, data.login_id, data.contract_id, found
         )
-        ticket_id = insert_new_ticket(
+        opened = insert_new_ticket(
             cur,
             actor,
             now,
@@ -297,7 +333,5 @@ def open_ticket(
             message=data.message.strip(),
             extras=data.extras,
         )
-        if ticket_id is None:
-            return opened_result(cur, tk.ticket_id_by_key(cur, idempotency_key), created=False)
-        after_open(cur, actor, now, ticket_id, data.extras)
-        return opened_result(cur, ticket_id, created=True)
+        after_open(cur, actor, now, opened.ticket_id, data.extras)
+        return opened

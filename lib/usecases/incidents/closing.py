@@ -23,6 +23,7 @@ from lib.domain import now as clock_now
 from lib.store import Cursor, Store
 from lib.store import catalog as cat
 from lib.store import incidents as inc
+from lib.store import tickets as tk
 from lib.usecases.incidents.common import (
     AUTO_KEY,
     CloseResult,
@@ -106,6 +107,8 @@ def _create_automatic(
     reason = int(incident["reason"])
     occurred = start.astimezone(TZ).date()
     key = AUTO_KEY.format(incident=incident["id"], contract=contract["id"])
+    if tk.ticket_id_by_key(cur, key) is not None:
+        return False
     message = "\n".join(
         [
             f"Descrição: {REASONS[reason].label} — {incident['title']}",
@@ -117,7 +120,7 @@ def _create_automatic(
             f"Criado automaticamente no encerramento do incidente #{incident['id']}.",
         ]
     )
-    ticket_id = insert_new_ticket(
+    opened = insert_new_ticket(
         cur,
         actor,
         now,
@@ -136,8 +139,7 @@ def _create_automatic(
         message=message,
         extras=TicketExtras(),
     )
-    if ticket_id is None:
-        return False
+    ticket_id = opened.ticket_id
     inc.insert_incident_request(
         cur,
         {
