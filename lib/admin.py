@@ -10,7 +10,8 @@ hold the store: while the server runs, use its pages instead).
 The password is asked on the terminal (or read from standard input with --password-stdin).
 Whoever runs commands on the server already controls the store, so this needs no login.
 Exit codes: 0 done, 1 refused (the message says why), 2 the store cannot be used (in use by a
-running server, not this app's store, a newer schema, no permission...).
+running server, not this app's store, a newer schema, no permission...), 3 (import-ixc only) done,
+but some rows were refused and left out (listed, with why): a nightly job can alert on it.
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+# import-ixc's exit code when the import ran but left refused rows out
+REFUSED_ROWS = 3
+
+
 def _import_ixc(args: argparse.Namespace) -> int:
     from lib.usecases import ixc_import
 
@@ -117,12 +122,20 @@ def _import_ixc(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
     finally:
         store.close()
+    refused = 0
     for result in results:
         print(ixc_import.summary(result, done=not args.dry_run))
         for row in result.rows:
             if row.outcome == "recusar":
+                refused += 1
                 print(f"  linha {row.line} (id {row.ixc_id or '?'}): {row.reason}")
     print("Simulação: nada foi gravado." if args.dry_run else "Importação gravada.")
+    if refused:
+        print(
+            f"{refused} linha(s) recusada(s) ficaram de fora: corrija-as no IXC e importe de novo.",
+            file=sys.stderr,
+        )
+        return REFUSED_ROWS
     return 0
 
 

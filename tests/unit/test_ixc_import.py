@@ -193,8 +193,11 @@ def test_command_line_imports_then_changes_nothing(tmp_path):
         text=True,
         timeout=120,
     )
-    assert dry.returncode == 0 and "linha 3 (id 702): CPF 217.834.793-28 inválido" in dry.stdout
+    # a refused row is listed, and the exit code says some were left out (a cron job alerts)
+    assert dry.returncode == 3, dry.stderr
+    assert "linha 3 (id 702): CPF 217.834.793-28 inválido" in dry.stdout
     assert "Simulação: nada foi gravado." in dry.stdout
+    assert "recusada(s) ficaram de fora" in dry.stderr and "Traceback" not in dry.stderr
 
 
 def test_a_spreadsheet_cpf_that_lost_its_leading_zero(store):
