@@ -17,9 +17,24 @@ settings.load_profile("ci")
 os.environ.setdefault("DESCONTO_VALIDATE_CHARTS", "1")
 
 
+PG_URL = os.environ.get("DESCONTO_TEST_PG")  # spike: run the store-backed tests on PostgreSQL
+
+
+def _pg_store(tmp_path) -> Store:
+    import uuid
+
+    import psycopg
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    return Store(f"{PG_URL}{sep}options=-csearch_path%3D{schema},public")
+
+
 @pytest.fixture
 def store(tmp_path) -> Store:
-    s = Store(tmp_path / "test.duckdb")
+    s = _pg_store(tmp_path) if PG_URL else Store(tmp_path / "test.duckdb")
     s.migrate()
     yield s
     s.close()

@@ -1,0 +1,157 @@
+"""PostgreSQL behind the store's interface (issue 18): `DESCONTO_DB=postgresql://…` selects it.
+
+The store's SQL is written once, in the dialect both engines accept, with DuckDB's parameter
+styles (`?` and `$name`). `PgCursor` adapts a psycopg cursor to what the store calls on a DuckDB
+cursor: `execute(sql, params)` returning itself, `fetchall`, `fetchone`, `description`,
+`close`, with the placeholders rewritten to psycopg's (`%s`, `%(name)s`). Where the engines
+differ, the store keeps both versions side by side (see `DIALECT`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from lib.domain import StaleState
+from lib.store import Store
+
+# DuckDB spellings the schema uses that PostgreSQL lacks, defined once per database: `DOUBLE`
+# as a type, `strip_accents()` (unaccent, from postgresql-contrib).
+PREAMBLE = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """DO $$ BEGIN
+         IF NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                        WHERE t.typname = 'double' AND n.nspname = current_schema()) THEN
+           EXECUTE 'CREATE DOMAIN double AS double precision';
+         END IF;
+       END $$""",
+    "CREATE OR REPLACE FUNCTION strip_accents(text) RETURNS text LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS $f$ SELECT unaccent($1) $f$",
+)
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I)
+
+
+def translate(sql: str) -> str:
+    """DuckDB's placeholders to psycopg's: `?` -> `%s`, `$name` -> `%(name)s`; a literal `%`
+    doubled. String literals and quoted names are left as they are."""
+    out = []
+    for tok in _TOKEN.findall(sql):
+        if tok == "?":
+            out.append("%s")
+        elif tok == "%":
+            out.append("%%")
+        elif tok.startswith("$") and len(tok) > 1 and not tok.startswith("$$"):
+            out.append(f"%({tok[1:]})s")
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+class PgCursor:
+    """A psycopg cursor with the slice of the DuckDB cursor API the store uses."""
+
+    def __init__(self, conn: psycopg.Connection, release) -> None:
+        self._conn = conn
+        self._cur = conn.cursor()
+        self._release = release
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):
+        self._cur.execute(translate(sql), params if params else None)  # type: ignore[arg-type]
+        return self
+
+    def fetchall(self) -> list[tuple]:
+        return self._cur.fetchall() if self._cur.description is not None else []
+
+    def fetchone(self) -> tuple | None:
+        return self._cur.fetchone() if self._cur.description is not None else None
+
+    @property
+    def description(self):
+        return self._cur.description
+
+    def close(self) -> None:
+        if self._release is not None:
+            self._cur.close()
+            self._release(self._conn)
+            self._release = None
+
+
+class PgStore(Store):
+    """The PostgreSQL store: a pool of connections, one per use-case at a time."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str, *, read_only: bool = False, min_size: int = 1, max_size: int = 8) -> None:
+        del read_only
+        self.path = url
+        self._pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"autocommit": True},
+            configure=_configure,
+            timeout=10,
+            open=True,
+        )
+        with self._pool.connection() as conn:
+            for statement in PREAMBLE:
+                conn.execute(statement)
+
+    def cursor(self) -> PgCursor:  # type: ignore[override]
+        conn = self._pool.getconn()
+        return PgCursor(conn, self._pool.putconn)
+
+    @contextmanager
+    def read(self) -> Iterator[PgCursor]:
+        cur = self.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgCursor]:
+        cur = self.cursor()
+        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except psycopg.errors.SerializationFailure as exc:
+            _rollback(cur)
+            raise StaleState(
+                "Outro usuário alterou este registro ao mesmo tempo. Recarregue e tente de novo."
+            ) from exc
+        except BaseException:
+            _rollback(cur)
+            raise
+        finally:
+            cur.close()
+
+    def serve(self, *, memory_limit_mb: int) -> None:
+        del memory_limit_mb  # PostgreSQL's memory is its operators' to set
+
+    def wal_bytes(self) -> int:
+        return 0
+
+    def checkpoint(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.execute("SET TIME ZONE 'America/Sao_Paulo'")
+
+
+def _rollback(cur: PgCursor) -> None:
+    try:
+        cur.execute("ROLLBACK")
+    except psycopg.Error:
+        pass
