@@ -23,7 +23,7 @@ from lib.store import Store
 # DuckDB spellings the schema uses that PostgreSQL lacks, defined once per database: `DOUBLE`
 # as a type, `strip_accents()` (unaccent, from postgresql-contrib).
 PREAMBLE = (
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
     """DO $$ BEGIN
          IF NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
                         WHERE t.typname = 'double' AND n.nspname = current_schema()) THEN
@@ -31,8 +31,34 @@ PREAMBLE = (
          END IF;
        END $$""",
     "CREATE OR REPLACE FUNCTION strip_accents(text) RETURNS text LANGUAGE sql IMMUTABLE"
-    " PARALLEL SAFE AS $f$ SELECT unaccent($1) $f$",
+    " PARALLEL SAFE AS $f$ SELECT public.unaccent($1) $f$",
+    # DuckDB's scalar functions the store calls, with DuckDB's meaning
+    "CREATE OR REPLACE FUNCTION epoch_us(timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS $f$ SELECT (extract(epoch FROM $1) * 1000000)::bigint $f$",
+    # make_timestamp(microseconds since the epoch): a TIMESTAMP (no zone), as DuckDB's
+    "CREATE OR REPLACE FUNCTION make_timestamp(bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS $f$ SELECT to_timestamp($1 / 1000000.0) AT TIME ZONE 'UTC' $f$",
+    "CREATE OR REPLACE FUNCTION contains(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE"
+    " PARALLEL SAFE AS $f$ SELECT strpos($1, $2) > 0 $f$",
+    # arg_max / arg_min (value, key): the value at the greatest / least key
+    "CREATE OR REPLACE FUNCTION _argext_max(state anycompatiblearray, v anycompatible,"
+    " k anycompatible) RETURNS anycompatiblearray LANGUAGE sql IMMUTABLE AS $f$"
+    " SELECT CASE WHEN k IS NULL THEN state WHEN state IS NULL OR k > state[2]"
+    " THEN ARRAY[v, k] ELSE state END $f$",
+    "CREATE OR REPLACE FUNCTION _argext_min(state anycompatiblearray, v anycompatible,"
+    " k anycompatible) RETURNS anycompatiblearray LANGUAGE sql IMMUTABLE AS $f$"
+    " SELECT CASE WHEN k IS NULL THEN state WHEN state IS NULL OR k < state[2]"
+    " THEN ARRAY[v, k] ELSE state END $f$",
+    "CREATE OR REPLACE FUNCTION _argext_final(state anycompatiblearray) RETURNS anycompatible"
+    " LANGUAGE sql IMMUTABLE AS $f$ SELECT state[1] $f$",
 )
+# CREATE AGGREGATE has no OR REPLACE before PostgreSQL 12 and no IF NOT EXISTS: made once.
+AGGREGATES = {
+    "arg_max": "CREATE AGGREGATE arg_max(anycompatible, anycompatible) (SFUNC = _argext_max,"
+    " STYPE = anycompatiblearray, FINALFUNC = _argext_final)",
+    "arg_min": "CREATE AGGREGATE arg_min(anycompatible, anycompatible) (SFUNC = _argext_min,"
+    " STYPE = anycompatiblearray, FINALFUNC = _argext_final)",
+}
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I)
 
@@ -102,6 +128,14 @@ class PgStore(Store):
         with self._pool.connection() as conn:
             for statement in PREAMBLE:
                 conn.execute(statement)
+            for name, statement in AGGREGATES.items():
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    " WHERE p.proname = %s AND n.nspname = current_schema()",
+                    [name],
+                ).fetchone()
+                if not exists:
+                    conn.execute(statement)
 
     def cursor(self) -> PgCursor:  # type: ignore[override]
         conn = self._pool.getconn()
