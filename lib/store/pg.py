@@ -60,7 +60,9 @@ AGGREGATES = {
     " STYPE = anycompatiblearray, FINALFUNC = _argext_final)",
 }
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I)
+_TOKEN = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I
+)
 
 
 def translate(sql: str) -> str:
@@ -113,7 +115,9 @@ class PgStore(Store):
 
     engine = "postgresql"
 
-    def __init__(self, url: str, *, read_only: bool = False, min_size: int = 1, max_size: int = 8) -> None:
+    def __init__(
+        self, url: str, *, read_only: bool = False, min_size: int = 1, max_size: int = 8
+    ) -> None:
         del read_only
         self.path = url
         self._pool = ConnectionPool(
