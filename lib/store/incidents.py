@@ -286,13 +286,18 @@ def member(cur: Cursor, incident_id: int, login_id: int) -> dict | None:
 def linked_requests(cur: Cursor, incident_id: int) -> list[dict]:
     """The discount requests linked to the incident, with their ticket's status and
     protocol and the customer's name."""
+    # The incident's requests first, then their tickets by id: joined in one step, DuckDB
+    # built a hash join against `customer` that took 25-80 ms for 41 requests on the 1M store
+    # (EXPLAIN ANALYZE; issue 17); this form takes 7 ms.
     return rows(
         cur,
-        """SELECT dr.*, t.protocol, t.status, t.customer_id, t.login_id, c.name AS customer,
+        """WITH dr AS (SELECT * FROM discount_request WHERE incident_id = ?),
+                t AS (SELECT id, protocol, status, customer_id, login_id, message FROM ticket
+                      WHERE id IN (SELECT ticket_id FROM dr))
+           SELECT dr.*, t.protocol, t.status, t.customer_id, t.login_id, c.name AS customer,
                   t.message
-           FROM discount_request dr JOIN ticket t ON t.id = dr.ticket_id
+           FROM dr JOIN t ON t.id = dr.ticket_id
            LEFT JOIN customer c ON c.id = t.customer_id
-           WHERE dr.incident_id = ?
            ORDER BY dr.ticket_id""",
         [incident_id],
     )
