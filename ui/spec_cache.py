@@ -36,9 +36,13 @@ _specs: OrderedDict[str, dict] = OrderedDict()
 stats = {"hits": 0, "builds": 0}  # read by the tests and bench scripts
 
 
-def _key(builder: Callable, args: tuple, kwargs: dict) -> str:
+def _key(builder: Callable, args: tuple, kwargs: dict) -> str | None:
+    """A digest of the builder and its arguments; None (never cached) when they do not pickle."""
     name = f"{builder.__module__}.{builder.__qualname__}"
-    payload = pickle.dumps((name, args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        payload = pickle.dumps((name, args, sorted(kwargs.items())), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
     return hashlib.blake2b(payload, digest_size=20).hexdigest()
 
 
@@ -66,10 +70,14 @@ class Spec:
     def to_dict(self, *args: Any, validate: bool = True, **kwargs: Any) -> dict:
         """What st.altair_chart reads: the Vega-Lite dict, its data as Arrow datasets
         (ui.chart_blocks.Unvalidated passes `validate`, as for an Altair chart)."""
-        check = validate
-        if alt.data_transformers.active != STREAMLIT_TRANSFORMER or args or kwargs:
+        if (
+            self.key is None
+            or alt.data_transformers.active != STREAMLIT_TRANSFORMER
+            or args
+            or kwargs
+        ):
             # not Streamlit drawing it (a PNG export, a test): the plain conversion
-            return self.chart.to_dict(*args, validate=check, **kwargs)
+            return self.chart.to_dict(*args, validate=validate, **kwargs)
         with _lock:
             found = _specs.get(self.key)
             if found is not None:
@@ -80,7 +88,7 @@ class Spec:
             # Streamlit holds its Altair lock around this call (its theme and transformer are
             # process-wide): the frames go into our own dict, so the cached spec carries them.
             with alt.data_transformers.enable(STREAMLIT_TRANSFORMER, datasets=datasets):
-                found = self.chart.to_dict(validate=check)
+                found = self.chart.to_dict(validate=validate)
             found["datasets"] = {**(found.get("datasets") or {}), **datasets}
             with _lock:
                 _specs[self.key] = found

@@ -322,6 +322,36 @@ def live_requests_of_contracts(cur: Cursor, contract_ids: list[int]) -> list[dic
     )
 
 
+def overlapping_requests(
+    cur: Cursor, contract_ids: list[int], start: datetime, end: datetime
+) -> list[dict]:
+    """The live requests of these contracts linked to no incident whose period crosses
+    [start, end): live_requests_of_contracts' rows, filtered before the tickets are read.
+    Reading every live request's ticket first took 40-80 ms for a 540-contract incident at
+    10M tickets (issue 17); the few that overlap are looked up by id."""
+    if not contract_ids:
+        return []
+    return rows(
+        cur,
+        """WITH dr AS (
+               SELECT ticket_id, contract_id, incident_id, decision, reason,
+                      least(opened_at, coalesce(incident_started_at, opened_at)) AS start,
+                      coalesce(signal_returned_at, current_timestamp) AS "end"
+               FROM discount_request
+               WHERE contract_id IN (SELECT unnest(?::INTEGER[]))
+                 AND decision NOT IN ('reprovado', 'cancelado') AND incident_id IS NULL
+                 AND least(opened_at, coalesce(incident_started_at, opened_at)) < ?
+                 AND coalesce(signal_returned_at, current_timestamp) > ?),
+                t AS (SELECT id, protocol, status FROM ticket
+                      WHERE id IN (SELECT ticket_id FROM dr))
+           SELECT dr.ticket_id, dr.contract_id, dr.incident_id, dr.decision, dr.reason,
+                  t.protocol, t.status, dr.start, dr."end"
+           FROM dr JOIN t ON t.id = dr.ticket_id
+           ORDER BY dr.contract_id, dr.start""",
+        [contract_ids, end, start],
+    )
+
+
 def set_request_incident(cur: Cursor, ticket_id: int, incident_id: int | None) -> None:
     cur.execute(
         "UPDATE discount_request SET incident_id = ? WHERE ticket_id = ?", [incident_id, ticket_id]

@@ -109,3 +109,12 @@ def test_the_cache_is_bounded(monkeypatch):
     for i in range(7):
         drawn(spec_cache.chart(build, frame(a=i)))
     assert len(spec_cache._specs) == 4
+
+
+def test_arguments_that_do_not_pickle_are_drawn_uncached():
+    df = frame(a=1)
+    cached = spec_cache.chart(lambda d, f: build(f(d)), df, lambda d: d)
+    assert cached.key is None
+    builds = spec_cache.stats["builds"]
+    _, rows = drawn(cached)
+    assert rows == [[{"k": "a", "n": 1}]] and spec_cache.stats["builds"] == builds
