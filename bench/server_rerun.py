@@ -68,7 +68,13 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "demo1234") -> dict:
+def measure(
+    db: Path,
+    reruns: int,
+    user: str = "supervisor",
+    password: str = "demo1234",
+    pages: list[str] | None = None,
+) -> dict:
     from playwright.sync_api import sync_playwright
 
     from lib.auth import Role, User
@@ -125,7 +131,10 @@ def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "de
                 page.wait_for_timeout(300)
                 page.wait_for_selector(idle, state="attached")
                 role = User(0, user, user, Role(user))
+                wanted = {p.lower() for p in pages or []}  # --pages: titles or url paths
                 for spec in [s for s in PAGES if s in visible_pages(role)]:
+                    if wanted and not {spec.title.lower(), spec.url_path.lower()} & wanted:
+                        continue
                     page.goto(f"{url}/{'' if spec.default else spec.url_path}")
                     page.wait_for_selector(idle, state="attached")
                     page.wait_for_timeout(300)
@@ -160,8 +169,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--reruns", type=int, default=3)
+    ap.add_argument("--pages", nargs="*", help="only these pages (titles or url paths)")
     args = ap.parse_args()
-    r = measure(args.db, args.reruns)
+    r = measure(args.db, args.reruns, pages=args.pages)
     print(
         f"start-up to the login page: {r['startup_s']:.2f} s "
         f"(first script run {r['startup_server_ms']} ms)"
