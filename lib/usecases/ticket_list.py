@@ -217,12 +217,27 @@ def list_page(
     filters.check()
     if after is not None and before is not None:
         raise ValueError("after and before are exclusive")
+    with store.transaction() as cur:
+        return _page(cur, filters, after, before, page_size, with_total=with_total)
+
+
+def _page(
+    cur,
+    filters: Filters,
+    after: Key | None,
+    before: Key | None,
+    page_size: int,
+    *,
+    with_total: bool = True,
+    names: dict[str, dict[int, str]] | None = None,
+) -> Page:
+    if after is not None and before is not None:
+        raise ValueError("after and before are exclusive")
     period = filters.period()
-    with store.read() as cur:
-        found = q.page(
-            cur, filters, period, filters.sort, after=after, before=before, limit=page_size
-        )
-        total = q.count(cur, filters, period) if with_total else -1
+    found = q.page(
+        cur, filters, period, filters.sort, after=after, before=before, limit=page_size, names=names
+    )
+    total = q.count(cur, filters, period) if with_total else -1
     more = len(found) > page_size
     if before is not None:
         found = found[-page_size:] if more else found
@@ -279,22 +294,23 @@ def browse(
     page_size: int = PAGE_SIZE,
 ) -> tuple[Page, Matrix]:
     """What the page shows on each rerun: one page and the counts, whose sum is the total (one
-    scan fewer than counting apart). Filters that cannot be met are refused (DomainError)
-    before anything is queried."""
+    scan fewer than counting apart), read in one transaction so they agree even while others
+    write. Filters that cannot be met are refused (DomainError) before anything is queried."""
     require(actor, Perm.READ_TICKETS)
     filters.check()
+    if after is not None and before is not None:
+        raise ValueError("after and before are exclusive")
     criteria: Any = filters
-    if filters.search:  # name the matching customers once for both queries
-        with store.read() as cur:
+    with store.transaction() as cur:
+        if filters.search:  # name the matching customers once for both queries
             criteria = _Resolved(
                 filters,
                 q.matching_customers(cur, filters.search),
                 q.opa_tickets(cur, filters.search),
             )
-    matrix = status_matrix(store, actor, criteria)
-    page = list_page(
-        store, actor, criteria, after=after, before=before, page_size=page_size, with_total=False
-    )
+        names = q.lookup_names(cur)
+        matrix = _matrix(cur, criteria, names["department"])
+        page = _page(cur, criteria, after, before, page_size, with_total=False, names=names)
     return replace(page, total=matrix.total, filters=filters), matrix
 
 
@@ -313,9 +329,10 @@ class _Resolved:
         return getattr(self._filters, name)
 
 
-def _matrix(cur, filters: Filters) -> Matrix:
+def _matrix(cur, filters: Filters, names: dict[int, str] | None = None) -> Matrix:
     found = q.status_department_counts(cur, filters, filters.period())
-    names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
+    if names is None:
+        names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
     cells = {(r["status"], r["department_id"]): int(r["n"]) for r in found}
     present = sorted({d for _, d in cells}, key=lambda d: names.get(d, ""))
     return Matrix(
