@@ -296,6 +296,36 @@ def browse(
     """What the page shows on each rerun: one page and the counts, whose sum is the total (one
     scan fewer than counting apart), read in one transaction so they agree even while others
     write. Filters that cannot be met are refused (DomainError) before anything is queried."""
+    page, matrix = _browse(store, actor, filters, after, before, page_size, with_matrix=True)
+    assert matrix is not None
+    return page, matrix
+
+
+def browse_total(
+    store: Store,
+    actor: User,
+    filters: Filters,
+    *,
+    after: Key | None = None,
+    before: Key | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Page:
+    """The page and its total without the count matrix, for while the matrix is not shown: a
+    plain count(*) instead of counting by status and department (unfiltered at 10M: under
+    1 ms against 80 ms of CPU; issue 17)."""
+    return _browse(store, actor, filters, after, before, page_size, with_matrix=False)[0]
+
+
+def _browse(
+    store: Store,
+    actor: User,
+    filters: Filters,
+    after: Key | None,
+    before: Key | None,
+    page_size: int,
+    *,
+    with_matrix: bool,
+) -> tuple[Page, Matrix | None]:
     require(actor, Perm.READ_TICKETS)
     filters.check()
     if after is not None and before is not None:
@@ -309,9 +339,10 @@ def browse(
                 q.opa_tickets(cur, filters.search),
             )
         names = q.lookup_names(cur)
-        matrix = _matrix(cur, criteria, names["department"])
+        matrix = _matrix(cur, criteria, names["department"]) if with_matrix else None
+        total = matrix.total if matrix else q.count(cur, criteria, filters.period())
         page = _page(cur, criteria, after, before, page_size, with_total=False, names=names)
-    return replace(page, total=matrix.total, filters=filters), matrix
+    return replace(page, total=total, filters=filters), matrix
 
 
 class _Resolved:

@@ -95,3 +95,20 @@ def test_both_paths_give_the_same_rows(world):
     request = next(r for r in by_id if r["id"] == d)
     assert request["decision"] == "pendente" and request["customer"] == "Maria da Silva"
     assert all(r["decision"] is None for r in by_id if r["id"] != d)
+
+
+def test_the_total_without_the_matrix_is_the_matrix_total(world):
+    discount(world, "a")
+    discount(world, "b", contract="joao")
+    plain_tickets(world, 4)
+    for f in (
+        tl.Filters(),
+        tl.Filters(status=("N",)),
+        tl.Filters(decision="pendente", sort="prazo"),
+        tl.Filters(search="maria"),
+        tl.Filters(search="zzzz"),
+    ):
+        page, matrix = tl.browse(world.store, world.atendente, f)
+        alone = tl.browse_total(world.store, world.atendente, f)
+        assert alone.total == page.total == matrix.total, f
+        assert alone.ids == page.ids and alone.next_key == page.next_key, f
