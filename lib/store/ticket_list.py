@@ -42,7 +42,8 @@ SORTS: dict[str, tuple[str, str]] = {
 # columns cost 82 ms of CPU against 32 ms for the keys alone (FINANCEIRO pendente by
 # deadline, 10M; issue 17). On ticket alone DuckDB reads the columns of the top rows only, so
 # they come with the keys. The rest is read by id: ticket (if needed) with its request in one
-# statement, the customers in one, the three small name tables in one. An explicit id list
+# statement; the customers, the requests (if not read yet) and the three small name tables in
+# one more (`_lookups`). An explicit id list
 # ("IN (?, ...)") is an index lookup; joining the customers in the same statement made it a
 # scan of the whole table (10M: 51 ms of CPU against 11 ms for the lookups apart), and
 # joining the name tables there cost more than their own statement.
@@ -271,12 +272,12 @@ def page(
     after: tuple[Any, int] | None = None,
     before: tuple[Any, int] | None = None,
     limit: int = 50,
-    names: dict[str, dict[int, str]] | None = None,
+    names_into: dict[str, dict[int, str]] | None = None,
 ) -> list[dict]:
     """Up to `limit` + 1 rows in the sort order, strictly after the key `after` or strictly
     before the key `before` (then still returned in the sort order). Keys are (sort value, id);
-    the extra row tells the caller whether there is more in that direction. `names`: what
-    `lookup_names` returned in the same transaction, if the caller has it."""
+    the extra row tells the caller whether there is more in that direction. `names_into`, if
+    given, receives every subject's, department's and staff member's name (read anyway)."""
     key, direction = SORTS[sort]
     where, params = where_clause(criteria, period)
     backwards = before is not None
@@ -329,51 +330,73 @@ def page(
         bound = None  # the next segment starts from its beginning
     if direction != order:
         keys.reverse()
-    return page_rows(cur, keys, names, tickets)
+    return page_rows(cur, keys, tickets, names_into)
 
 
 def _in(values: list[Any]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
+_NAME_TABLES = ("subject", "department", "staff")
+_NO_REQUEST = (
+    "NULL::INTEGER, NULL::VARCHAR, NULL::DECIMAL(12, 2), NULL::DECIMAL(12, 2), NULL::DATE,"
+    " NULL::VARCHAR"
+)
+
+
+def _lookups(
+    cur: Cursor, request_ids: list[int], customer_ids: list[int]
+) -> tuple[dict[int, tuple], dict[int, tuple], dict[str, dict[int, str]]]:
+    """In one statement: these tickets' requests, these customers, and every subject's,
+    department's and staff member's name (the three tables hold tens of rows). Each lookup
+    is an index scan of its own; one statement instead of five saves their fixed cost."""
+    parts, params = [], []
+    if request_ids:
+        parts.append(
+            f"SELECT 'request', ticket_id, {', '.join(_DISCOUNT_COLUMNS)}, NULL::VARCHAR,"
+            f" NULL::VARCHAR FROM discount_request WHERE ticket_id IN ({_in(request_ids)})"
+        )
+        params += request_ids
+    if customer_ids:
+        parts.append(
+            f"SELECT 'customer', id, {_NO_REQUEST}, name, cpf_cnpj"
+            f" FROM customer WHERE id IN ({_in(customer_ids)})"
+        )
+        params += customer_ids
+    parts += [f"SELECT '{t}', id, {_NO_REQUEST}, name, NULL FROM {t}" for t in _NAME_TABLES]
+    requests: dict[int, tuple] = {}
+    customers: dict[int, tuple] = {}
+    names: dict[str, dict[int, str]] = {t: {} for t in _NAME_TABLES}
+    for kind, item_id, *values in cur.execute(" UNION ALL ".join(parts), params).fetchall():
+        if kind == "request":
+            requests[item_id] = tuple(values[: len(_DISCOUNT_COLUMNS)])
+        elif kind == "customer":
+            customers[item_id] = (values[-2], values[-1])
+        else:
+            names[kind][item_id] = values[-2]
+    return requests, customers, names
+
+
 def lookup_names(cur: Cursor) -> dict[str, dict[int, str]]:
-    """Every subject's, department's and staff member's name by id, in one statement (the
-    three tables hold tens of rows)."""
-    found: dict[str, dict[int, str]] = {"subject": {}, "department": {}, "staff": {}}
-    for table, item_id, name in cur.execute(
-        " UNION ALL ".join(f"SELECT '{t}', id, name FROM {t}" for t in found)
-    ).fetchall():
-        found[table][item_id] = name
-    return found
+    """Every subject's, department's and staff member's name by id, in one statement."""
+    return _lookups(cur, [], [])[2]
 
 
 def page_rows(
     cur: Cursor,
     keys: list[tuple[int, Any]],
-    names: dict[str, dict[int, str]] | None = None,
     tickets: dict[int, dict] | None = None,
+    names_into: dict[str, dict[int, str]] | None = None,
 ) -> list[dict]:
     """The rows the list shows for these (id, sort key) pairs, in their order: the ticket's
-    columns (read here unless `tickets` holds them), its request's, and the names (read with
-    `lookup_names` unless given)."""
+    columns (read here unless `tickets` holds them), its request's, the customer's and the
+    names. `names_into`, if given, receives every name read (the count matrix's departments)."""
     if not keys:
         return []
     ids = [k[0] for k in keys]
     if tickets is not None and all(i in tickets for i in ids):
-        discounts = {
-            d["ticket_id"]: d
-            for d in rows(
-                cur,
-                f"""SELECT ticket_id, {", ".join(_DISCOUNT_COLUMNS)}
-                    FROM discount_request WHERE ticket_id IN ({_in(ids)})""",
-                ids,
-            )
-        }
-        empty = dict.fromkeys(_DISCOUNT_COLUMNS)
-        by_id = {}
-        for i in ids:
-            disc = discounts.get(i, empty)
-            by_id[i] = tickets[i] | {k: disc[k] for k in _DISCOUNT_COLUMNS}
+        by_id = {i: dict(tickets[i]) for i in ids}
+        request_ids = ids  # read with the customers and the names
     else:
         by_id = {
             r["id"]: r
@@ -386,31 +409,25 @@ def page_rows(
                 [*ids, *ids],
             )
         }
+        request_ids = []  # read with the tickets
     customer_ids = sorted({r["customer_id"] for r in by_id.values() if r["customer_id"]})
-    customers = (
-        {
-            c[0]: c
-            for c in cur.execute(
-                f"SELECT id, name, cpf_cnpj FROM customer WHERE id IN ({_in(customer_ids)})",
-                customer_ids,
-            ).fetchall()
-        }
-        if customer_ids
-        else {}
-    )
-    names = names if names is not None else lookup_names(cur)
+    requests, customers, names = _lookups(cur, request_ids, customer_ids)
+    if names_into is not None:
+        names_into.update(names)
+    no_request = (None,) * len(_DISCOUNT_COLUMNS)
     found = []
     for ticket_id, sort_key in keys:
         r = by_id.get(ticket_id)
         if r is None:  # gone between the two statements of a caller without a transaction
             continue
-        customer = customers.get(r["customer_id"])
+        if request_ids:
+            r.update(zip(_DISCOUNT_COLUMNS, requests.get(ticket_id, no_request), strict=True))
+        customer = customers.get(r["customer_id"], (None, None))
         r["sort_key"] = sort_key
         r["subject"] = names["subject"].get(r["subject_id"])
         r["department"] = names["department"].get(r["department_id"])
         r["responsible"] = names["staff"].get(r["responsible_id"])
-        r["customer"] = customer[1] if customer else None
-        r["cpf_cnpj"] = customer[2] if customer else None
+        r["customer"], r["cpf_cnpj"] = customer
         found.append(r)
     return found
 

@@ -229,13 +229,20 @@ def _page(
     page_size: int,
     *,
     with_total: bool = True,
-    names: dict[str, dict[int, str]] | None = None,
+    names_into: dict[str, dict[int, str]] | None = None,
 ) -> Page:
     if after is not None and before is not None:
         raise ValueError("after and before are exclusive")
     period = filters.period()
     found = q.page(
-        cur, filters, period, filters.sort, after=after, before=before, limit=page_size, names=names
+        cur,
+        filters,
+        period,
+        filters.sort,
+        after=after,
+        before=before,
+        limit=page_size,
+        names_into=names_into,
     )
     total = q.count(cur, filters, period) if with_total else -1
     more = len(found) > page_size
@@ -338,11 +345,16 @@ def _browse(
                 q.matching_customers(cur, filters.search),
                 q.opa_tickets(cur, filters.search),
             )
-        names = q.lookup_names(cur)
-        matrix = _matrix(cur, criteria, names["department"]) if with_matrix else None
-        total = matrix.total if matrix else q.count(cur, criteria, filters.period())
-        page = _page(cur, criteria, after, before, page_size, with_total=False, names=names)
-    return replace(page, total=total, filters=filters), matrix
+        counted = q.status_department_counts(cur, criteria, filters.period()) if with_matrix else []
+        names: dict[str, dict[int, str]] = {}  # read with the page's rows
+        page = _page(cur, criteria, after, before, page_size, with_total=False, names_into=names)
+        if not with_matrix:
+            total = q.count(cur, criteria, filters.period())
+            return replace(page, total=total, filters=filters), None
+        if counted and not names:  # an empty page read no names
+            names = q.lookup_names(cur)
+        matrix = _build_matrix(counted, names.get("department", {}))
+    return replace(page, total=matrix.total, filters=filters), matrix
 
 
 class _Resolved:
@@ -360,10 +372,12 @@ class _Resolved:
         return getattr(self._filters, name)
 
 
-def _matrix(cur, filters: Filters, names: dict[int, str] | None = None) -> Matrix:
+def _matrix(cur, filters: Filters) -> Matrix:
     found = q.status_department_counts(cur, filters, filters.period())
-    if names is None:
-        names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
+    return _build_matrix(found, {d["id"]: d["name"] for d in cat.list_items(cur, "department")})
+
+
+def _build_matrix(found: list[dict], names: dict[int, str]) -> Matrix:
     cells = {(r["status"], r["department_id"]): int(r["n"]) for r in found}
     present = sorted({d for _, d in cells}, key=lambda d: names.get(d, ""))
     return Matrix(
