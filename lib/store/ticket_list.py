@@ -43,10 +43,9 @@ SORTS: dict[str, tuple[str, str]] = {
 # deadline, 10M; issue 17). On ticket alone DuckDB reads the columns of the top rows only, so
 # they come with the keys. The rest is read by id: ticket (if needed) with its request in one
 # statement; the customers, the requests (if not read yet) and the three small name tables in
-# one more (`_lookups`). An explicit id list
-# ("IN (?, ...)") is an index lookup; joining the customers in the same statement made it a
-# scan of the whole table (10M: 51 ms of CPU against 11 ms for the lookups apart), and
-# joining the name tables there cost more than their own statement.
+# one more (`_lookups`). An explicit id list ("IN (?, ...)") is an index lookup; joining the
+# customers to the tickets in one statement made it a scan of the whole table (10M: 51 ms of
+# CPU against 11 ms for the lookups apart).
 _TICKET_COLUMNS = """
     t.id, t.protocol, t.opened_at, t.status, t.priority, t.department_id, t.subject_id,
     t.customer_id, t.responsible_id
