@@ -349,7 +349,9 @@ def _browse(
         names: dict[str, dict[int, str]] = {}  # read with the page's rows
         page = _page(cur, criteria, after, before, page_size, with_total=False, names_into=names)
         if not with_matrix:
-            total = q.count(cur, criteria, filters.period())
+            whole = after is None and before is None and page.next_key is None
+            # the first page holding every row (a narrow search, say) is its own count
+            total = len(page.rows) if whole else q.count(cur, criteria, filters.period())
             return replace(page, total=total, filters=filters), None
         if counted and not names:  # an empty page read no names
             names = q.lookup_names(cur)

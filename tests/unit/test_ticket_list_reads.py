@@ -118,3 +118,24 @@ def test_the_total_without_the_matrix_is_the_matrix_total(world):
         alone = tl.browse_total(world.store, world.atendente, f)
         assert alone.total == page.total == matrix.total, f
         assert alone.ids == page.ids and alone.next_key == page.next_key, f
+
+
+def test_a_first_page_holding_every_row_is_its_own_count(world, monkeypatch):
+    plain_tickets(world, 3)
+    discount(world, "a")
+    calls: list[int] = []
+    real = q.count
+
+    def spy(cur, criteria, period):
+        calls.append(1)
+        return real(cur, criteria, period)
+
+    monkeypatch.setattr(q, "count", spy)
+    page = tl.browse_total(world.store, world.atendente, tl.Filters(status=("N",)))
+    assert page.total == len(page.rows) == 4 and calls == []
+    # more rows than a page, or a page further on: counted
+    page = tl.browse_total(world.store, world.atendente, tl.Filters(), page_size=2)
+    assert page.total == 4 and len(page.rows) == 2 and calls == [1]
+    after = page.next_key
+    page = tl.browse_total(world.store, world.atendente, tl.Filters(), page_size=2, after=after)
+    assert page.total == 4 and len(page.rows) == 2 and calls == [1, 1]
