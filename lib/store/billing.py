@@ -13,26 +13,120 @@ import duckdb
 from lib.domain import StaleState
 from lib.store import Cursor, one, rows, scalar
 
+_LAST_REFUSAL = """(SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
+                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado')"""
 
-def approved_not_sent(cur: Cursor) -> list[dict]:
+
+def _days(due_days: list[int] | None) -> str:
+    """The contracts' due days a period targets, as a SQL condition (integers only)."""
+    if due_days is None:
+        return "TRUE"
+    return f"ct.due_day IN ({', '.join(str(int(d)) for d in due_days)})" if due_days else "FALSE"
+
+
+# The candidates of a batch: approved, ticket in progress, not out in billing; the contract's
+# due day decides which period's invoice it goes on. Its plan at 10M tickets: one scan of
+# discount_request filtered on decision (about 50k of 1.5M rows), joined by hash with the
+# tickets in progress and the contracts (bench.suite: "billing" rows).
+_CANDIDATES = """FROM discount_request dr
+           JOIN ticket t ON t.id = dr.ticket_id
+           JOIN contract ct ON ct.id = dr.contract_id{join}
+           WHERE dr.decision = 'aprovado' AND t.status = 'EP' AND {days}
+             AND NOT EXISTS (SELECT 1 FROM billing_pending p WHERE p.ticket_id = dr.ticket_id)"""
+
+
+_CUSTOMER = "\n           LEFT JOIN customer c ON c.id = t.customer_id"
+
+
+def approved_not_sent(
+    cur: Cursor, due_days: list[int] | None = None, ticket_ids: list[int] | None = None
+) -> list[dict]:
     """Approved discounts whose ticket is in progress and which are not out in billing, with
     what a batch needs: the contract (its IXC id), the due day, the amounts and the period, and
-    the last refusal by billing, if any."""
+    the last refusal by billing, if any. `due_days`: only contracts due on those days;
+    `ticket_ids`: only those tickets (the ones a screen showed)."""
+    ids = ""
+    params: list[Any] = []
+    if ticket_ids is not None:
+        ids = " AND dr.ticket_id = ANY(?)"
+        params.append([int(i) for i in ticket_ids])
     return rows(
         cur,
-        """SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
+        f"""SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
                   ct.ixc_id AS contract_ixc_id, ct.due_day, c.name AS customer,
                   dr.computed_amount, dr.approved_amount, dr.opened_at,
                   dr.incident_started_at, dr.signal_returned_at, dr.decided_at,
-                  (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
-                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
+                  {_LAST_REFUSAL} AS last_refusal
+           {_CANDIDATES.format(days=_days(due_days), join=_CUSTOMER)}{ids}
+           ORDER BY dr.decided_at, dr.ticket_id""",
+        params,
+    )
+
+
+def candidate_summary(cur: Cursor, due_days: list[int]) -> list[dict]:
+    """The candidates of the due days, counted and summed per due day in SQL: how many, the
+    approved and computed totals, and how many billing refused before."""
+    return rows(
+        cur,
+        f"""SELECT ct.due_day, count(*) AS n,
+                  coalesce(sum(dr.approved_amount), 0) AS approved,
+                  coalesce(sum(dr.computed_amount), 0) AS computed,
+                  count(*) FILTER (WHERE dr.ticket_id IN (SELECT i.ticket_id
+                      FROM billing_batch_item i WHERE i.outcome = 'recusado')) AS refused_before
+           {_CANDIDATES.format(days=_days(due_days), join="")}
+           GROUP BY ALL ORDER BY ct.due_day""",
+    )
+
+
+def candidate_page(cur: Cursor, due_days: list[int], limit: int, offset: int) -> list[dict]:
+    """One page of the candidates of the due days, in the batch's order (oldest decision
+    first): the page's ids from the candidates' scan, then their columns by id."""
+    ids = [
+        r[0]
+        for r in cur.execute(
+            f"""SELECT dr.ticket_id {_CANDIDATES.format(days=_days(due_days), join="")}
+                ORDER BY dr.decided_at, dr.ticket_id LIMIT ? OFFSET ?""",
+            [int(limit), int(offset)],
+        ).fetchall()
+    ]
+    if not ids:
+        return []
+    found = {
+        r["ticket_id"]: r
+        for r in approved_not_sent_by_id(cur, ids)  # the same snapshot: the same rows
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def approved_not_sent_by_id(cur: Cursor, ids: list[int]) -> list[dict]:
+    """The columns of approved_not_sent for a few ticket ids, read by id (an IN list of
+    constants lets DuckDB use the primary keys instead of scanning the large tables)."""
+    marks = ", ".join("?" * len(ids))
+    return rows(
+        cur,
+        f"""SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
+                  ct.ixc_id AS contract_ixc_id, ct.due_day, c.name AS customer,
+                  dr.computed_amount, dr.approved_amount, dr.opened_at,
+                  dr.incident_started_at, dr.signal_returned_at, dr.decided_at,
+                  {_LAST_REFUSAL} AS last_refusal
            FROM discount_request dr
            JOIN ticket t ON t.id = dr.ticket_id
            JOIN contract ct ON ct.id = dr.contract_id
            LEFT JOIN customer c ON c.id = t.customer_id
-           WHERE dr.decision = 'aprovado' AND t.status = 'EP'
-             AND NOT EXISTS (SELECT 1 FROM billing_pending p WHERE p.ticket_id = dr.ticket_id)
-           ORDER BY dr.decided_at, dr.ticket_id""",
+           WHERE dr.ticket_id IN ({marks}) AND t.id IN ({marks})""",
+        [*ids, *ids],
+    )
+
+
+def outcome_summary(cur: Cursor, start: date, end: date) -> list[dict]:
+    """The discounts already sent for invoices due in [start, end], per outcome: how many and
+    how much (the items of every batch)."""
+    return rows(
+        cur,
+        """SELECT outcome, count(*) AS n, coalesce(sum(amount), 0) AS amount
+           FROM billing_batch_item WHERE target_due_date BETWEEN ? AND ?
+           GROUP BY outcome""",
+        [start, end],
     )
 
 
