@@ -100,6 +100,7 @@ def _key(view: billing.PeriodView) -> str:
 def candidates_table(view: billing.PeriodView) -> list[billing.Candidate]:
     """The page's candidates; returns the rows the person selected (none: the whole page)."""
     found = view.rows
+    key = st.session_state["bl_rows_key"] = _key(view)
     event = st.dataframe(
         pd.DataFrame(
             [
@@ -119,7 +120,7 @@ def candidates_table(view: billing.PeriodView) -> list[billing.Candidate]:
         width="stretch",
         on_select="rerun",
         selection_mode="multi-row",
-        key=_key(view),
+        key=key,
     )
     return [found[i] for i in event.selection.rows if 0 <= i < len(found)]
 

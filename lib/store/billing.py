@@ -63,59 +63,154 @@ def approved_not_sent(
     )
 
 
-def candidate_summary(cur: Cursor, due_days: list[int]) -> list[dict]:
-    """The candidates of the due days, counted and summed per due day in SQL: how many, the
-    approved and computed totals, and how many billing refused before."""
-    return rows(
-        cur,
-        f"""SELECT ct.due_day, count(*) AS n,
-                  coalesce(sum(dr.approved_amount), 0) AS approved,
-                  coalesce(sum(dr.computed_amount), 0) AS computed,
-                  count(*) FILTER (WHERE dr.ticket_id IN (SELECT i.ticket_id
-                      FROM billing_batch_item i WHERE i.outcome = 'recusado')) AS refused_before
-           {_CANDIDATES.format(days=_days(due_days), join="")}
-           GROUP BY ALL ORDER BY ct.due_day""",
-    )
+# At most this many tickets changed since the charts' table was refreshed are checked one by
+# one (by primary key, below DuckDB's index_scan_max_count of 2048); more, and the period is
+# read from the live tables.
+MAX_UNREFRESHED = 1000
 
 
-def candidate_page(cur: Cursor, due_days: list[int], limit: int, offset: int) -> list[dict]:
-    """One page of the candidates of the due days, in the batch's order (oldest decision
-    first): the page's ids from the candidates' scan, then their columns by id."""
-    ids = [
-        r[0]
-        for r in cur.execute(
-            f"""SELECT dr.ticket_id {_CANDIDATES.format(days=_days(due_days), join="")}
-                ORDER BY dr.decided_at, dr.ticket_id LIMIT ? OFFSET ?""",
-            [int(limit), int(offset)],
-        ).fetchall()
-    ]
+def _unrefreshed(cur: Cursor) -> list[int] | None:
+    """The tickets whose row in report_discount (the charts' table, migration 030) may be out
+    of date in this transaction's snapshot, or None when that table was never built.
+
+    report_discount holds each discount's decision and ticket status as of the last
+    `lib.store.reports.refresh`. Every store write to a ticket or a discount request appends
+    the ticket's id to report_change in the same transaction (lib/store/tickets.py), and the
+    refresh deletes exactly the log rows it re-derived, in its own transaction; rows written
+    around the store's functions (bulk loads) carry an updated_at at or past the watermark.
+    So in any snapshot, a ticket not named here has its current decision and status in
+    report_discount: this list is what invalidates it, row by row."""
+    state = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
+    if not state or state[0][0] is None:
+        return None
+    watermark = state[0][0]
+    ids = {
+        int(r[0]) for r in cur.execute("SELECT DISTINCT ticket_id FROM report_change").fetchall()
+    }
+    latest = cur.execute("SELECT max(updated_at) FROM ticket").fetchall()[0][0]
+    if latest is not None and latest >= watermark:
+        ids |= {
+            int(r[0])
+            for r in cur.execute(
+                "SELECT id FROM ticket WHERE updated_at >= ?", [watermark]
+            ).fetchall()
+        }
+    return sorted(ids)
+
+
+def _in_progress_approved(cur: Cursor) -> str:
+    """SQL for the ids of the approved discounts whose ticket is in progress, in this
+    snapshot. From report_discount (1.5M rows at 10M tickets, no scan of `ticket`) with the
+    tickets changed since its refresh checked live by id; from the live tables when it was
+    never built or too much changed since."""
+    changed = _unrefreshed(cur)
+    if changed is None or len(changed) > MAX_UNREFRESHED:
+        return """SELECT d.ticket_id FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
+                  WHERE d.decision = 'aprovado' AND t.status = 'EP'"""
+    if not changed:
+        return """SELECT ticket_id FROM report_discount
+                  WHERE decision = 'aprovado' AND status = 'EP'"""
+    listed = ", ".join(str(int(i)) for i in changed)  # integers from the store
+    return f"""SELECT ticket_id FROM report_discount
+               WHERE decision = 'aprovado' AND status = 'EP' AND ticket_id NOT IN ({listed})
+               UNION ALL
+               SELECT d.ticket_id FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
+               WHERE d.ticket_id IN ({listed}) AND t.id IN ({listed})
+                 AND d.decision = 'aprovado' AND t.status = 'EP'"""
+
+
+def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) -> dict:
+    """The candidates of the due days (the same set as approved_not_sent), in one pass:
+    `summary`, per due day how many, the approved and computed totals and how many billing
+    refused before; `page`, the ids of rows offset+1..offset+limit in the batch's order
+    (oldest decision first). Run it in a transaction: _unrefreshed must see its snapshot."""
+    found = cur.execute(
+        f"""WITH cand AS MATERIALIZED (
+                SELECT dr.ticket_id, dr.decided_at, ct.due_day, dr.approved_amount,
+                       dr.computed_amount
+                FROM discount_request dr JOIN contract ct ON ct.id = dr.contract_id
+                WHERE dr.decision = 'aprovado' AND {_days(due_days)}
+                  AND dr.ticket_id IN ({_in_progress_approved(cur)})
+                  AND NOT EXISTS (SELECT 1 FROM billing_pending p
+                                  WHERE p.ticket_id = dr.ticket_id))
+            SELECT
+              (SELECT list({{'due_day': due_day, 'n': n, 'approved': approved,
+                            'computed': computed, 'refused_before': refused_before}})
+               FROM (SELECT due_day, count(*) AS n, coalesce(sum(approved_amount), 0) AS approved,
+                            coalesce(sum(computed_amount), 0) AS computed,
+                            count(*) FILTER (WHERE ticket_id IN (SELECT i.ticket_id
+                                FROM billing_batch_item i WHERE i.outcome = 'recusado'))
+                              AS refused_before
+                     FROM cand GROUP BY due_day)),
+              (SELECT list(ticket_id ORDER BY decided_at, ticket_id)
+               FROM (SELECT ticket_id, decided_at FROM cand
+                     ORDER BY decided_at, ticket_id LIMIT ? OFFSET ?))""",
+        [int(limit), int(offset)],
+    ).fetchall()[0]
+    return {"summary": found[0] or [], "page": found[1] or []}
+
+
+def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
+    """The columns of approved_not_sent for a page of ticket ids, in that order, read by
+    primary key table by table (IN lists of constants: DuckDB probes the index instead of
+    scanning the large tables)."""
     if not ids:
         return []
-    found = {
+    listed = ", ".join(str(int(i)) for i in ids)
+
+    discounts = {
         r["ticket_id"]: r
-        for r in approved_not_sent_by_id(cur, ids)  # the same snapshot: the same rows
+        for r in rows(
+            cur,
+            f"""SELECT ticket_id, decision, contract_id, computed_amount, approved_amount,
+                       opened_at, incident_started_at, signal_returned_at, decided_at
+                FROM discount_request WHERE ticket_id IN ({listed})""",
+        )
     }
-    return [found[i] for i in ids if i in found]
-
-
-def approved_not_sent_by_id(cur: Cursor, ids: list[int]) -> list[dict]:
-    """The columns of approved_not_sent for a few ticket ids, read by id (an IN list of
-    constants lets DuckDB use the primary keys instead of scanning the large tables)."""
-    marks = ", ".join("?" * len(ids))
-    return rows(
-        cur,
-        f"""SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
-                  ct.ixc_id AS contract_ixc_id, ct.due_day, c.name AS customer,
-                  dr.computed_amount, dr.approved_amount, dr.opened_at,
-                  dr.incident_started_at, dr.signal_returned_at, dr.decided_at,
-                  {_LAST_REFUSAL} AS last_refusal
-           FROM discount_request dr
-           JOIN ticket t ON t.id = dr.ticket_id
-           JOIN contract ct ON ct.id = dr.contract_id
-           LEFT JOIN customer c ON c.id = t.customer_id
-           WHERE dr.ticket_id IN ({marks}) AND t.id IN ({marks})""",
-        [*ids, *ids],
+    tickets = {
+        r["id"]: r
+        for r in rows(
+            cur, f"SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})"
+        )
+    }
+    contract_ids = ", ".join(str(int(d["contract_id"])) for d in discounts.values()) or "NULL"
+    contracts = {
+        r["id"]: r
+        for r in rows(cur, f"SELECT id, ixc_id, due_day FROM contract WHERE id IN ({contract_ids})")
+    }
+    customer_ids = (
+        ", ".join(
+            str(int(t["customer_id"])) for t in tickets.values() if t["customer_id"] is not None
+        )
+        or "NULL"
     )
+    names = dict(
+        cur.execute(f"SELECT id, name FROM customer WHERE id IN ({customer_ids})").fetchall()
+    )
+    refusals = dict(
+        cur.execute(
+            f"""SELECT ticket_id, arg_max(outcome_reason, outcome_at) FROM billing_batch_item
+                WHERE ticket_id IN ({listed}) AND outcome = 'recusado' GROUP BY ticket_id"""
+        ).fetchall()
+    )
+    out = []
+    for i in ids:
+        d, t = discounts.get(i), tickets.get(i)
+        if d is None or t is None:
+            continue
+        ct = contracts[d["contract_id"]]
+        out.append(
+            {
+                **d,
+                "protocol": t["protocol"],
+                "status": t["status"],
+                "contract_ixc_id": ct["ixc_id"],
+                "due_day": ct["due_day"],
+                "customer": names.get(t["customer_id"]),
+                "last_refusal": refusals.get(i),
+            }
+        )
+    return out
 
 
 def outcome_summary(cur: Cursor, start: date, end: date) -> list[dict]:

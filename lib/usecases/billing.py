@@ -212,16 +212,17 @@ def period_view(
     """What the Faturamento page shows for [start, end], in one read transaction: per state
     (to send, out in billing, applied, refused) how many discounts and how much, the
     candidates per invoice due date, and page `page` of the candidates in the batch's order
-    (oldest decision first), `page_size` rows (one of PAGE_SIZES). A page past the end shows
-    the last one."""
+    (oldest decision first), `page_size` rows (at most the largest of PAGE_SIZES). A page
+    past the end shows the last one."""
     require(actor, Perm.BILLING)
     _period(start, end)
-    if page_size not in PAGE_SIZES:
-        raise DomainError(f"Linhas por página: {', '.join(map(str, PAGE_SIZES))}.")
+    if not 1 <= page_size <= max(PAGE_SIZES):
+        raise DomainError(f"Linhas por página: de 1 a {max(PAGE_SIZES)}.")
     today = (now or clock_now()).astimezone(TZ).date()
     days = due_days(start, end, today)
-    with store.transaction() as cur:
-        summary = bs.candidate_summary(cur, list(days)) if days else []
+    page = max(1, int(page))
+    with store.transaction() as cur:  # one snapshot: the summary, the page and its rows
+        found = bs.candidate_view(cur, list(days), page_size, (page - 1) * page_size)
         by_due = sorted(
             (
                 DueTotal(
@@ -231,16 +232,16 @@ def period_view(
                     Decimal(r["computed"]),
                     int(r["refused_before"]),
                 )
-                for r in summary
+                for r in found["summary"]
             ),
             key=lambda d: d.due_date,
         )
         total = sum(d.count for d in by_due)
         pages = max(1, -(-total // page_size))
-        page = min(max(1, int(page)), pages)
-        found = (
-            bs.candidate_page(cur, list(days), page_size, (page - 1) * page_size) if total else []
-        )
+        if page > pages:  # the list shrank since the screen asked: its last page
+            page = pages
+            found = bs.candidate_view(cur, list(days), page_size, (page - 1) * page_size)
+        listed = bs.candidate_page(cur, found["page"])
         sent = {r["outcome"]: r for r in bs.outcome_summary(cur, start, end)}
     states = [
         StateTotal("a_enviar", total, sum((d.approved for d in by_due), start=Decimal("0.00"))),
@@ -253,7 +254,7 @@ def period_view(
             for key in ("enviado", "aplicado", "recusado")
         ),
     ]
-    rows = [_candidate(r, days[r["due_day"]]) for r in found]
+    rows = [_candidate(r, days[r["due_day"]]) for r in listed]
     return PeriodView(states, by_due, rows, page, pages, page_size)
 
 
