@@ -98,3 +98,48 @@ def test_a_stale_second_tab_is_refused(logged_in, app_env, three):
     assert len(billing.batches(app_env.store, app_env.financeiro)) == 1
     assert shown(tab1) != []  # it now shows what is left: the third discount
     assert len(shown(tab1)) == 1
+
+
+def test_only_the_tab_in_view_runs_its_queries(logged_in, app_env, three, monkeypatch):
+    at = open_billing(logged_in)
+    at.button(key="bl_create").click().run()  # a batch of page 1; the page moves to Lotes
+    assert at.session_state["bl_tabs"] == "Lotes"
+
+    def not_now(*args, **kwargs):
+        raise AssertionError("the Novo lote tab is not in view")
+
+    real = billing.period_view
+    monkeypatch.setattr(billing, "period_view", not_now)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]  # the guard would show the failure
+    assert [s.label for s in at.selectbox if s.label == "Lote"]  # Lotes drew its batch
+    monkeypatch.setattr(billing, "period_view", real)  # (undo() would drop the store's env)
+    at.session_state["bl_tabs"] = "Novo lote"
+    at.run()
+    assert len(shown(at)) == 1  # what is left of the period: the third discount
+
+
+def test_a_selection_never_moves_to_another_row_when_the_list_changes(logged_in, app_env, three):
+    w = app_env
+    at = open_billing(logged_in)
+    first, second = shown(at)
+    at.session_state[at.session_state["bl_rows_key"]] = {
+        "selection": {"rows": [1], "columns": [], "cells": []}
+    }
+    at.run()
+    assert at.button(key="bl_create").label == "Criar lote com 1 desconto selecionado"
+    # another session sends the first row: position 1 would now be a row never selected
+    gone = next(
+        c.ticket_id
+        for c in billing.candidates(
+            w.store, w.financeiro, date.today(), date.today() + timedelta(days=45)
+        )
+        if c.protocol == first
+    )
+    billing.create_batch(
+        w.store, w.financeiro, date.today(), date.today() + timedelta(days=45), [gone]
+    )
+    at.run()
+    assert shown(at)[0] == second
+    assert at.button(key="bl_create").label == "Criar lote com 2 descontos"  # no selection
