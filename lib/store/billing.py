@@ -98,25 +98,24 @@ def _unrefreshed(cur: Cursor) -> list[int] | None:
     return sorted(ids)
 
 
-def _in_progress_approved(cur: Cursor) -> str:
-    """SQL for the ids of the approved discounts whose ticket is in progress, in this
-    snapshot. From report_discount (1.5M rows at 10M tickets, no scan of `ticket`) with the
-    tickets changed since its refresh checked live by id; from the live tables when it was
-    never built or too much changed since."""
+def _in_progress(cur: Cursor) -> str:
+    """SQL condition on `dr` (a discount request whose decision is checked live as
+    'aprovado'): its ticket is in progress, in this snapshot. From report_discount without
+    scanning `ticket` (10M rows): an approved discount unchanged since the refresh has its
+    current status there, and approved tickets not in progress are few (set pending, sent to
+    another department), so the condition is "not one of those", an anti-join on a small
+    set; the tickets changed since the refresh are checked live by id. From the live tables
+    when report_discount was never built, or too much changed since."""
     changed = _unrefreshed(cur)
     if changed is None or len(changed) > MAX_UNREFRESHED:
-        return """SELECT d.ticket_id FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
-                  WHERE d.decision = 'aprovado' AND t.status = 'EP'"""
-    if not changed:
-        return """SELECT ticket_id FROM report_discount
-                  WHERE decision = 'aprovado' AND status = 'EP'"""
-    listed = ", ".join(str(int(i)) for i in changed)  # integers from the store
-    return f"""SELECT ticket_id FROM report_discount
-               WHERE decision = 'aprovado' AND status = 'EP' AND ticket_id NOT IN ({listed})
-               UNION ALL
-               SELECT d.ticket_id FROM discount_request d JOIN ticket t ON t.id = d.ticket_id
-               WHERE d.ticket_id IN ({listed}) AND t.id IN ({listed})
-                 AND d.decision = 'aprovado' AND t.status = 'EP'"""
+        return "dr.ticket_id IN (SELECT t.id FROM ticket t WHERE t.status = 'EP')"
+    others = """dr.ticket_id NOT IN (SELECT ticket_id FROM report_discount
+                                       WHERE decision = 'aprovado' AND status <> 'EP')"""
+    # never empty in practice: the latest ticket's updated_at is the watermark itself
+    listed = ", ".join(str(int(i)) for i in changed) or "NULL"  # integers from the store
+    return f"""(({others} AND dr.ticket_id NOT IN ({listed}))
+                OR dr.ticket_id IN (SELECT t.id FROM ticket t
+                                    WHERE t.id IN ({listed}) AND t.status = 'EP'))"""
 
 
 def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) -> dict:
@@ -130,7 +129,7 @@ def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) ->
                        dr.computed_amount
                 FROM discount_request dr JOIN contract ct ON ct.id = dr.contract_id
                 WHERE dr.decision = 'aprovado' AND {_days(due_days)}
-                  AND dr.ticket_id IN ({_in_progress_approved(cur)})
+                  AND {_in_progress(cur)}
                   AND NOT EXISTS (SELECT 1 FROM billing_pending p
                                   WHERE p.ticket_id = dr.ticket_id))
             SELECT
