@@ -80,21 +80,18 @@ def _unrefreshed(cur: Cursor) -> list[int] | None:
     around the store's functions (bulk loads) carry an updated_at at or past the watermark.
     So in any snapshot, a ticket not named here has its current decision and status in
     report_discount: this list is what invalidates it, row by row."""
-    state = cur.execute("SELECT watermark FROM report_state WHERE name = 'discount'").fetchall()
-    if not state or state[0][0] is None:
+    state, logged = cur.execute(
+        """SELECT (SELECT watermark FROM report_state WHERE name = 'discount'),
+                  (SELECT list(DISTINCT ticket_id) FROM report_change)"""
+    ).fetchall()[0]
+    if state is None:
         return None
-    watermark = state[0][0]
-    ids = {
-        int(r[0]) for r in cur.execute("SELECT DISTINCT ticket_id FROM report_change").fetchall()
+    ids = {int(i) for i in logged or []}
+    # a constant bound: DuckDB skips the row groups whose updated_at is all older
+    ids |= {
+        int(r[0])
+        for r in cur.execute("SELECT id FROM ticket WHERE updated_at >= ?", [state]).fetchall()
     }
-    latest = cur.execute("SELECT max(updated_at) FROM ticket").fetchall()[0][0]
-    if latest is not None and latest >= watermark:
-        ids |= {
-            int(r[0])
-            for r in cur.execute(
-                "SELECT id FROM ticket WHERE updated_at >= ?", [watermark]
-            ).fetchall()
-        }
     return sorted(ids)
 
 
@@ -151,62 +148,47 @@ def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) ->
 
 def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
     """The columns of approved_not_sent for a page of ticket ids, in that order, read by
-    primary key table by table (IN lists of constants: DuckDB probes the index instead of
-    scanning the large tables)."""
+    primary key (IN lists of constants: DuckDB probes the indexes instead of scanning the
+    large tables): the discounts with their tickets, their contracts, their customers."""
     if not ids:
         return []
-    listed = ", ".join(str(int(i)) for i in ids)
-
-    discounts = {
-        r["ticket_id"]: r
-        for r in rows(
-            cur,
-            f"""SELECT ticket_id, decision, contract_id, computed_amount, approved_amount,
-                       opened_at, incident_started_at, signal_returned_at, decided_at
-                FROM discount_request WHERE ticket_id IN ({listed})""",
-        )
-    }
-    tickets = {
-        r["id"]: r
-        for r in rows(
-            cur, f"SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})"
-        )
-    }
-    contract_ids = ", ".join(str(int(d["contract_id"])) for d in discounts.values()) or "NULL"
-    contracts = {
-        r["id"]: r
-        for r in rows(cur, f"SELECT id, ixc_id, due_day FROM contract WHERE id IN ({contract_ids})")
-    }
-    customer_ids = (
-        ", ".join(
-            str(int(t["customer_id"])) for t in tickets.values() if t["customer_id"] is not None
-        )
+    listed = ", ".join(str(int(i)) for i in ids)  # integers from the store
+    found = rows(
+        cur,
+        f"""SELECT dr.ticket_id, dr.decision, dr.contract_id, dr.computed_amount,
+                   dr.approved_amount, dr.opened_at, dr.incident_started_at,
+                   dr.signal_returned_at, dr.decided_at, t.protocol, t.status, t.customer_id,
+                   (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
+                     WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
+            FROM (SELECT * FROM discount_request WHERE ticket_id IN ({listed})) dr
+            JOIN (SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})) t
+              ON t.id = dr.ticket_id""",
+    )
+    contracts = ", ".join(str(int(r["contract_id"])) for r in found) or "NULL"
+    customers = (
+        ", ".join(str(int(r["customer_id"])) for r in found if r["customer_id"] is not None)
         or "NULL"
     )
-    names = dict(
-        cur.execute(f"SELECT id, name FROM customer WHERE id IN ({customer_ids})").fetchall()
-    )
-    refusals = dict(
-        cur.execute(
-            f"""SELECT ticket_id, arg_max(outcome_reason, outcome_at) FROM billing_batch_item
-                WHERE ticket_id IN ({listed}) AND outcome = 'recusado' GROUP BY ticket_id"""
+    contract = {
+        r[0]: r[1:]
+        for r in cur.execute(
+            f"SELECT id, ixc_id, due_day FROM contract WHERE id IN ({contracts})"
         ).fetchall()
-    )
+    }
+    name = dict(cur.execute(f"SELECT id, name FROM customer WHERE id IN ({customers})").fetchall())
+    by_id = {r["ticket_id"]: r for r in found}
     out = []
     for i in ids:
-        d, t = discounts.get(i), tickets.get(i)
-        if d is None or t is None:
+        r = by_id.get(i)
+        if r is None:
             continue
-        ct = contracts[d["contract_id"]]
+        ixc_id, due_day = contract[r["contract_id"]]
         out.append(
             {
-                **d,
-                "protocol": t["protocol"],
-                "status": t["status"],
-                "contract_ixc_id": ct["ixc_id"],
-                "due_day": ct["due_day"],
-                "customer": names.get(t["customer_id"]),
-                "last_refusal": refusals.get(i),
+                **r,
+                "contract_ixc_id": ixc_id,
+                "due_day": due_day,
+                "customer": name.get(r["customer_id"]),
             }
         )
     return out
