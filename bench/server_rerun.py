@@ -75,6 +75,7 @@ def measure(
     password: str = "demo1234",
     pages: list[str] | None = None,
 ) -> dict:
+    """`pages`: only the pages with these titles or addresses (all when None)."""
     from playwright.sync_api import sync_playwright
 
     from lib.auth import Role, User
@@ -131,10 +132,11 @@ def measure(
                 page.wait_for_timeout(300)
                 page.wait_for_selector(idle, state="attached")
                 role = User(0, user, user, Role(user))
-                wanted = {p.lower() for p in pages or []}  # --pages: titles or url paths
-                for spec in [s for s in PAGES if s in visible_pages(role)]:
-                    if wanted and not {spec.title.lower(), spec.url_path.lower()} & wanted:
-                        continue
+                chosen = [s for s in PAGES if s in visible_pages(role)]
+                if pages:
+                    wanted = {p.casefold() for p in pages}
+                    chosen = [s for s in chosen if {s.title.casefold(), s.url_path} & wanted]
+                for spec in chosen:
                     page.goto(f"{url}/{'' if spec.default else spec.url_path}")
                     page.wait_for_selector(idle, state="attached")
                     page.wait_for_timeout(300)
@@ -169,7 +171,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--reruns", type=int, default=3)
-    ap.add_argument("--pages", nargs="*", help="only these pages (titles or url paths)")
+    ap.add_argument(
+        "--pages", nargs="+", help="only these pages (titles or addresses, e.g. faturamento)"
+    )
     args = ap.parse_args()
     r = measure(args.db, args.reruns, pages=args.pages)
     print(

@@ -12,6 +12,7 @@ store), opening the store as the server's start does, this process's peak RSS, a
 every page timed by a hook in Streamlit's script runner, and the server's RSS after them all. Times are
 medians and p95 in ms; "x floor" is the use-case over the raw SQL. The load average is printed
 with the table: this machine has 2 cores and other work runs on it.
+Faturamento's rows: the period's summary and a page of its candidates (billing_rows).
 """
 
 from __future__ import annotations
@@ -175,6 +176,25 @@ def raw_charts(store: Store, filters: reports.Filters) -> None:
         ).fetchall()
 
 
+def raw_billing(store: Store, days: list[int], offset: int) -> None:
+    """The Faturamento summary and one page, plainly: the candidates (approved, ticket in
+    progress, not out in billing, contract due in the period) joined live, counted and summed
+    per due day, and the page's 50 ids in the batch's order."""
+    base = f"""FROM discount_request dr JOIN ticket t ON t.id = dr.ticket_id
+               JOIN contract ct ON ct.id = dr.contract_id
+               WHERE dr.decision = 'aprovado' AND t.status = 'EP'
+                 AND ct.due_day IN ({", ".join(map(str, days))})
+                 AND dr.ticket_id NOT IN (SELECT ticket_id FROM billing_pending)"""
+    with store.read() as cur:
+        cur.execute(
+            f"SELECT ct.due_day, count(*), sum(dr.approved_amount) {base} GROUP BY ALL"
+        ).fetchall()
+        cur.execute(
+            f"SELECT dr.ticket_id {base} ORDER BY dr.decided_at, dr.ticket_id LIMIT 50 OFFSET ?",
+            [offset],
+        ).fetchall()
+
+
 # --- the sections -----------------------------------------------------------------------------
 
 
@@ -250,6 +270,28 @@ def chart_rows(store: Store, size: str, repeat: int) -> list[str]:
     return out
 
 
+def billing_rows(store: Store, size: str, repeat: int) -> list[str]:
+    """Faturamento (issue 17): the period's summary and a page of candidates, as the page
+    asks for them (invoices due in the next 30 days), after the charts' refresh as in a
+    running server."""
+    from lib.usecases import billing
+
+    today = date.today()
+    end = today + timedelta(days=30)
+    days = sorted(billing.due_days(today, end, today))
+    total = billing.period_view(store, USER, today, end).total
+    deep = max(1, (total // 50) // 2)
+    out = []
+    for label, page in (
+        ("billing: summary + page 1", 1),
+        ("billing: summary + a middle page", deep),
+    ):
+        mine = times_ms(lambda p=page: billing.period_view(store, USER, today, end, page=p), repeat)
+        raw = times_ms(lambda p=page: raw_billing(store, days, (p - 1) * 50), repeat)
+        out.append(row(label, size, mine, raw))
+    return out
+
+
 def write_rows(db: Path, size: str, calls: int) -> list[str]:
     from bench import open_request
 
@@ -312,6 +354,7 @@ def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[
             size = size_label(int(scalar(cur, "SELECT count(*) FROM ticket")))
         lines = list_rows(store, size, repeat, smoke)
         lines += chart_rows(store, size, repeat)
+        lines += billing_rows(store, size, repeat)
     finally:
         store.close()
     lines += start_rows(db, size, max(1, repeat // 3))
