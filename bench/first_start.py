@@ -29,6 +29,25 @@ from bench.server_rerun import ROOT, TIMES_ENV, _free_port, _runs
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PROFILE_ENV = "DESCONTO_BENCH_PROFILE"
+LAUNCHER_ENV = "DESCONTO_BENCH_LAUNCHER"
+
+
+def _hook_times() -> None:
+    """bench.server_rerun's hook: each script run's duration appended to TIMES_ENV's file."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    out = os.environ[TIMES_ENV]
+    real = script_runner.ScriptRunner._run_script
+
+    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return real(self, rerun_data)
+        finally:
+            with open(out, "a", encoding="utf-8") as f:
+                f.write(f"{(time.perf_counter() - t0) * 1000:.1f}\n")
+
+    script_runner.ScriptRunner._run_script = timed  # type: ignore[method-assign]
 
 
 def serve() -> None:
@@ -47,6 +66,11 @@ def serve() -> None:
         return real_run(self, rerun_data)
 
     script_runner.ScriptRunner._run_script = stamped  # type: ignore[method-assign]
+    if os.environ.get(LAUNCHER_ENV):  # the way `make run` and the systemd unit start it
+        from ui import launcher
+
+        _hook_times()
+        raise SystemExit(launcher.main(sys.argv[2:]))
     out = os.environ.get(PROFILE_ENV)
     if out:
         import cProfile
@@ -70,7 +94,9 @@ def serve() -> None:
     server_rerun.serve()
 
 
-def one_start(browser, db: Path | None, tmp: Path, *, login: bool = True) -> dict[str, float]:
+def one_start(
+    browser, db: Path | None, tmp: Path, *, login: bool = True, launcher: bool = False
+) -> dict[str, float]:
     """One start of the server on a copy of `db` (None: a new demo store)."""
     if db is None:
         path, demo = tmp / "demo.duckdb", "1"
@@ -87,14 +113,19 @@ def one_start(browser, db: Path | None, tmp: Path, *, login: bool = True) -> dic
         "DESCONTO_BACKUP_DIR": str(tmp / "backups"),
         TIMES_ENV: str(times),
     }
+    args = ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    if launcher:  # as the systemd unit: python -m ui.launcher --address 127.0.0.1 --port N
+        env[LAUNCHER_ENV] = "1"
+        args = ["--port", str(port), "--address", "127.0.0.1"]
+    else:
+        args = [str(ROOT / "app.py"), *args, "--server.headless", "true"]
+        args += ["--server.fileWatcherType", "none"]
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     page.set_default_timeout(120_000)
     out: dict[str, float] = {}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.first_start", "serve", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        [sys.executable, "-m", "bench.first_start", "serve", *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -134,7 +165,9 @@ def one_start(browser, db: Path | None, tmp: Path, *, login: bool = True) -> dic
     return out
 
 
-def measure(db: Path | None, runs: int, *, login: bool = True) -> list[dict[str, float]]:
+def measure(
+    db: Path | None, runs: int, *, login: bool = True, launcher: bool = False
+) -> list[dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -148,7 +181,9 @@ def measure(db: Path | None, runs: int, *, login: bool = True) -> list[dict[str,
             for _ in range(runs):
                 parent = db.parent if db is not None else None
                 with tempfile.TemporaryDirectory(dir=parent) as tmp:
-                    results.append(one_start(browser, db, Path(tmp), login=login))
+                    results.append(
+                        one_start(browser, db, Path(tmp), login=login, launcher=launcher)
+                    )
         finally:
             browser.close()
     return results
@@ -167,10 +202,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--demo", action="store_true", help="a new demo store instead")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-login", action="store_true")
+    ap.add_argument("--launcher", action="store_true", help="start through ui.launcher")
     args = ap.parse_args(argv)
     if (args.db is None) == (not args.demo):
         ap.error("give --db FILE or --demo")
-    results = measure(args.db, args.runs, login=not args.no_login)
+    results = measure(args.db, args.runs, login=not args.no_login, launcher=args.launcher)
     for r in results:
         print(
             "  "
