@@ -1,6 +1,6 @@
 """The server's start, step by step: spawn -> /_stcore/health -> login form drawn -> logged in.
 
-    python -m bench.first_start [--db FILE] [--demo] [--runs 3]
+    python -m bench.first_start (--db FILE | --demo) [--runs 3] [--no-login] [--launcher]
 
 `--db FILE` starts `streamlit run app.py` (through bench.server_rerun's `serve`, whose hook
 records each script run's duration) on a COPY of an existing store; `--demo` starts it on a
@@ -10,6 +10,8 @@ are the server's start plus the page's load and draw, not Chromium's own start. 
 and as medians: the health check answering, the login form visible (the issue's "first login
 page drawn" / "first start of the demo"), the first script run's server time, and the first
 page after logging in as the demo supervisor (on a demo store that waits for the demo data).
+`--launcher` starts it through `python -m ui.launcher` (the store opened before Streamlit), as
+the systemd unit does; DESCONTO_BENCH_PROFILE=FILE writes the first script run's cProfile.
 """
 
 from __future__ import annotations
