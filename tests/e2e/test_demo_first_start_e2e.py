@@ -4,13 +4,20 @@ the first page after the login shows the complete demo, seeded once."""
 
 from __future__ import annotations
 
+import pytest
+
 from lib.store import scalar
 from tests.e2e.conftest import screenshot, start_server, wait_idle
 
 
-def test_logging_in_during_the_demos_first_start_lands_on_the_complete_demo(tmp_path, page):
+@pytest.mark.parametrize("launcher", [False, True], ids=["streamlit-run", "launcher"])
+def test_logging_in_during_the_demos_first_start_lands_on_the_complete_demo(
+    tmp_path, page, launcher
+):
+    """Both ways to start: `streamlit run` (the first page run starts the filling) and `python -m
+    ui.launcher` (the filling starts before Streamlit, in the same process)."""
     db = tmp_path / "demo.duckdb"
-    srv = start_server(db, tmp_path, demo=True)
+    srv = start_server(db, tmp_path, demo=True, launcher=launcher)
     try:
         page.set_default_timeout(120_000)  # the filling runs while we type, on a busy machine
         page.goto(srv.url)
