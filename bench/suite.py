@@ -345,6 +345,20 @@ def server_rows(db: Path, size: str, reruns: int) -> list[str]:
     return out
 
 
+def demo_rows(runs: int) -> list[str]:
+    """The demo's first start (bench.first_start --demo): DESCONTO_DEMO=1 on a new file, to the
+    login form drawn (the demo is written in the background), and to the first page after
+    logging in at once (which waits for the demo's data)."""
+    from bench import first_start
+
+    results = first_start.measure(None, runs)
+    med = first_start.medians(results)
+    return [
+        f"{'demo first start: login form drawn (s)':<44}{'new':>7}{med['login_form_s']:9.2f}",
+        f"{'demo first start: logged in, on its data (s)':<44}{'new':>7}{med['logged_in_s']:9.2f}",
+    ]
+
+
 def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[str]:
     store = Store(db)
     store.migrate()
@@ -405,6 +419,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = []
         for db in stores:
             lines += run_store(db, repeat, args.smoke, server=not (args.smoke or args.no_server))
+        if not (args.smoke or args.no_server):
+            lines += demo_rows(3)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()
     print(
