@@ -56,3 +56,12 @@ def test_the_deep_page_floor_is_the_same_page(bench_store):
     page, _ = tl.browse(bench_store, suite.USER, tl.Filters(), after=key)
     rows, _ = suite.raw_list(bench_store, tl.Filters(), after=key)
     assert [r[0] for r in rows] == page.ids and len(rows) == 50
+
+
+def test_the_closed_matrix_floor_counts_the_total_the_page_shows(bench_store):
+    key = suite.half_way_key(bench_store)
+    for f in suite.list_cases(bench_store).values():
+        page = tl.browse_total(bench_store, suite.USER, f, after=key)
+        rows, total = suite.raw_list(bench_store, f, after=key, matrix=False)
+        assert [r[0] for r in rows] == page.ids
+        assert total == [(page.total,)]
