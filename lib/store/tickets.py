@@ -99,7 +99,12 @@ def insert_ticket(cur: Cursor, values: dict[str, Any]) -> int:
     except duckdb.ConstraintException as exc:
         if "idempotency_key" not in str(exc):
             raise
-        raise KeyTaken("Este atendimento já foi salvo por outra aba ou outro clique.") from exc
+        # Shown only if the other save then rolled back too (the caller returns the winner
+        # otherwise): nothing was saved, so the message says where to look before resending.
+        raise KeyTaken(
+            "Este atendimento estava sendo salvo ao mesmo tempo em outra aba ou por um clique "
+            "repetido. Confira em Atendimentos se ele foi aberto antes de enviar de novo."
+        ) from exc
     ticket_id = int(found[0][0])
     reports.log_change(cur, ticket_id)
     return ticket_id
