@@ -6,7 +6,11 @@ import streamlit as st
 from ui import errors, navigation, pt_br, session, store_status
 from ui.text import plain
 
-st.set_page_config(page_title="Desconto em Fatura", page_icon="💸", layout="wide")
+# A Material icon, not an emoji: Streamlit checks an emoji page_icon against its emoji catalogue,
+# whose import compiles a regex of every emoji (0.3-1 s of the first page's run; issue 17).
+st.set_page_config(
+    page_title="Desconto em Fatura", page_icon=":material/request_quote:", layout="wide"
+)
 pt_br.install()
 
 user, page = None, None

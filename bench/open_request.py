@@ -20,8 +20,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from lib import config
 from lib.auth import Role, User
@@ -61,80 +63,22 @@ def actor(store: Store) -> User:
     return User(id=row[0], username=row[1], name=row[2], role=Role.ATENDENTE)
 
 
-def run_writers(store: Store, user: User, work: list[tuple[int, int, int]], threads: int):
-    """Each thread opens its share of requests; returns every call's time in ms."""
+def in_threads(
+    store: Store,
+    work: list[tuple[int, int, int]],
+    threads: int,
+    call: Callable[[Any, tuple[int, int, int]], None],
+) -> list[float]:
+    """Split `work` among `threads` closed-loop writers, each with its own cursor; returns every
+    call's time in ms. `call(cursor, item)` is what is timed."""
     times: list[float] = []
     lock = threading.Lock()
-    now = clock_now()
-
-    def writer(share: list[tuple[int, int, int]]) -> None:
-        for customer, login, contract in share:
-            data = DiscountRequestInput(
-                customer_id=customer,
-                login_id=login,
-                contract_id=contract,
-                reason=3,
-                occurred_on=now.date(),
-                opened_at=now - timedelta(hours=6),
-                signal_returned_at=now - timedelta(minutes=20),
-                opa_protocol="OPA12345678",
-                description="bench: queda geral no bairro",
-            )
-            t0 = time.perf_counter()
-            open_discount_request(store, user, data, uuid.uuid4().hex, now=now)
-            took = (time.perf_counter() - t0) * 1000
-            with lock:
-                times.append(took)
-
-    pool = [threading.Thread(target=writer, args=(work[i::threads],)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return times
-
-
-def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> list[float]:
-    """The plainest SQL for what a save stores, in one transaction a call, `threads` at once."""
-    times: list[float] = []
-    lock = threading.Lock()
-    now = clock_now()
-    with store.read() as cur:
-        subject, dept, staff = cur.execute(
-            "SELECT (SELECT id FROM subject ORDER BY id LIMIT 1),"
-            " (SELECT id FROM department ORDER BY id LIMIT 1),"
-            " (SELECT id FROM staff ORDER BY id LIMIT 1)"
-        ).fetchone()  # type: ignore[misc]
 
     def writer(share: list[tuple[int, int, int]]) -> None:
         with store.read() as cur:
-            for customer, login, contract in share:
+            for item in share:
                 t0 = time.perf_counter()
-                cur.execute("BEGIN")
-                seq = cur.execute("SELECT nextval('seq_protocol')").fetchall()[0][0]
-                ticket = cur.execute(
-                    "INSERT INTO ticket (protocol, idempotency_key, subject_id, subject_description,"
-                    " department_id, customer_id, login_id, contract_id, status, opened_at,"
-                    " updated_at, message) VALUES (?, ?, ?, '', ?, ?, ?, ?, 'N', ?, ?, ?)"
-                    " RETURNING id",
-                    [f"RAW{seq:09d}", uuid.uuid4().hex, subject, dept, customer, login, contract,
-                     now, now, "bench: queda geral no bairro"],
-                ).fetchall()[0][0]  # fmt: skip
-                cur.execute(
-                    "INSERT INTO discount_request (ticket_id, contract_id, reason, occurred_on,"
-                    " opened_at, signal_returned_at, method, monthly_fee, decision, opa_protocol,"
-                    " deadline) VALUES (?, ?, 3, ?, ?, ?, 'proporcional_diaria', 99.90,"
-                    " 'pendente', 'OPA12345678', ?)",
-                    [ticket, contract, now.date(), now - timedelta(hours=6),
-                     now - timedelta(minutes=20), now.date()],
-                )  # fmt: skip
-                cur.execute(
-                    "INSERT INTO movement (ticket_id, created_at, staff_id, kind, to_status, note)"
-                    " VALUES (?, ?, ?, 'abrir', 'N', 'Atendimento aberto.')",
-                    [ticket, now, staff],
-                )
-                cur.execute("INSERT INTO report_change (ticket_id) VALUES (?)", [ticket])
-                cur.execute("COMMIT")
+                call(cur, item)
                 took = (time.perf_counter() - t0) * 1000
                 with lock:
                     times.append(took)
@@ -145,6 +89,69 @@ def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> l
     for t in pool:
         t.join()
     return times
+
+
+def run_writers(store: Store, user: User, work: list[tuple[int, int, int]], threads: int):
+    """Each thread opens its share of requests through the use-case; every call's time in ms."""
+    now = clock_now()
+
+    def save(_cur: Any, item: tuple[int, int, int]) -> None:
+        customer, login, contract = item
+        data = DiscountRequestInput(
+            customer_id=customer,
+            login_id=login,
+            contract_id=contract,
+            reason=3,
+            occurred_on=now.date(),
+            opened_at=now - timedelta(hours=6),
+            signal_returned_at=now - timedelta(minutes=20),
+            opa_protocol="OPA12345678",
+            description="bench: queda geral no bairro",
+        )
+        open_discount_request(store, user, data, uuid.uuid4().hex, now=now)
+
+    return in_threads(store, work, threads, save)
+
+
+def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> list[float]:
+    """The plainest SQL for what a save stores, in one transaction a call, `threads` at once."""
+    now = clock_now()
+    with store.read() as cur:
+        subject, dept, staff = cur.execute(
+            "SELECT (SELECT id FROM subject ORDER BY id LIMIT 1),"
+            " (SELECT id FROM department ORDER BY id LIMIT 1),"
+            " (SELECT id FROM staff ORDER BY id LIMIT 1)"
+        ).fetchone()  # type: ignore[misc]
+
+    def save(cur: Any, item: tuple[int, int, int]) -> None:
+        customer, login, contract = item
+        cur.execute("BEGIN")
+        seq = cur.execute("SELECT nextval('seq_protocol')").fetchall()[0][0]
+        ticket = cur.execute(
+            "INSERT INTO ticket (protocol, idempotency_key, subject_id, subject_description,"
+            " department_id, customer_id, login_id, contract_id, status, opened_at,"
+            " updated_at, message) VALUES (?, ?, ?, '', ?, ?, ?, ?, 'N', ?, ?, ?)"
+            " RETURNING id",
+            [f"RAW{seq:09d}", uuid.uuid4().hex, subject, dept, customer, login, contract,
+             now, now, "bench: queda geral no bairro"],
+        ).fetchall()[0][0]  # fmt: skip
+        cur.execute(
+            "INSERT INTO discount_request (ticket_id, contract_id, reason, occurred_on,"
+            " opened_at, signal_returned_at, method, monthly_fee, decision, opa_protocol,"
+            " deadline) VALUES (?, ?, 3, ?, ?, ?, 'proporcional_diaria', 99.90,"
+            " 'pendente', 'OPA12345678', ?)",
+            [ticket, contract, now.date(), now - timedelta(hours=6),
+             now - timedelta(minutes=20), now.date()],
+        )  # fmt: skip
+        cur.execute(
+            "INSERT INTO movement (ticket_id, created_at, staff_id, kind, to_status, note)"
+            " VALUES (?, ?, ?, 'abrir', 'N', 'Atendimento aberto.')",
+            [ticket, now, staff],
+        )
+        cur.execute("INSERT INTO report_change (ticket_id) VALUES (?)", [ticket])
+        cur.execute("COMMIT")
+
+    return in_threads(store, work, threads, save)
 
 
 def measure(

@@ -2,7 +2,8 @@
 
     python -m bench.server_rerun --db FILE [--reruns 3]
 
-Starts `streamlit run app.py` through this module's `serve` entry, which wraps Streamlit's
+Launches headless Chromium first (a user's browser is already open), then starts
+`streamlit run app.py` through this module's `serve` entry, which wraps Streamlit's
 ScriptRunner._run_script to append each script run's duration (ms) to a file: the hook that
 times the server's own part of a rerun, without the browser's. Headless Chromium logs in as
 the demo supervisor, opens every page once, then presses "r" (Streamlit's rerun shortcut)
@@ -68,7 +69,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "demo1234") -> dict:
+def measure(
+    db: Path,
+    reruns: int,
+    user: str = "supervisor",
+    password: str = "demo1234",
+    pages: list[str] | None = None,
+) -> dict:
+    """`pages`: only the pages with these titles or addresses (all when None)."""
     from playwright.sync_api import sync_playwright
 
     from lib.auth import Role, User
@@ -87,32 +95,34 @@ def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "de
             "DESCONTO_BACKUP_DIR": str(Path(tmp) / "backups"),
             TIMES_ENV: str(times),
         }
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.server_rerun", "serve", str(ROOT / "app.py"),
-             "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         result: dict = {"pages": {}}
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                        raise RuntimeError("the server did not start") from None
-                    time.sleep(0.05)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    headless=True,
-                    args=["--no-sandbox", "--disable-gpu"],
-                )
-                page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-                page.set_default_timeout(120_000)
+        with sync_playwright() as p:
+            # The browser is up before the server starts, as a user's is: start-up measures
+            # the app (spawn -> login form drawn), not Chromium's own launch (0.3-1 s here).
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu"],
+            )
+            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            page.set_default_timeout(120_000)
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bench.server_rerun", "serve", str(ROOT / "app.py"),
+                 "--server.port", str(port), "--server.headless", "true",
+                 "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                while True:
+                    try:
+                        with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                            break
+                    except OSError:
+                        if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                            raise RuntimeError("the server did not start") from None
+                        time.sleep(0.05)
                 page.goto(url)
                 page.get_by_label("Usuário").wait_for()
                 result["startup_s"] = time.perf_counter() - t0
@@ -125,7 +135,11 @@ def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "de
                 page.wait_for_timeout(300)
                 page.wait_for_selector(idle, state="attached")
                 role = User(0, user, user, Role(user))
-                for spec in [s for s in PAGES if s in visible_pages(role)]:
+                chosen = [s for s in PAGES if s in visible_pages(role)]
+                if pages:
+                    wanted = {p.casefold() for p in pages}
+                    chosen = [s for s in chosen if {s.title.casefold(), s.url_path} & wanted]
+                for spec in chosen:
                     page.goto(f"{url}/{'' if spec.default else spec.url_path}")
                     page.wait_for_selector(idle, state="attached")
                     page.wait_for_timeout(300)
@@ -142,14 +156,14 @@ def measure(db: Path, reruns: int, user: str = "supervisor", password: str = "de
                         if len(runs) > before:
                             warm.append(runs[-1])
                     result["pages"][spec.title] = warm
+                result["rss_mb"] = rss_mb(proc.pid)
+            finally:
                 browser.close()
-            result["rss_mb"] = rss_mb(proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                proc.terminate()
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         return result
 
 
@@ -160,8 +174,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--reruns", type=int, default=3)
+    ap.add_argument(
+        "--pages", nargs="+", help="only these pages (titles or addresses, e.g. faturamento)"
+    )
     args = ap.parse_args()
-    r = measure(args.db, args.reruns)
+    r = measure(args.db, args.reruns, pages=args.pages)
     print(
         f"start-up to the login page: {r['startup_s']:.2f} s "
         f"(first script run {r['startup_server_ms']} ms)"

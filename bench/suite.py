@@ -12,6 +12,7 @@ store), opening the store as the server's start does, this process's peak RSS, a
 every page timed by a hook in Streamlit's script runner, and the server's RSS after them all. Times are
 medians and p95 in ms; "x floor" is the use-case over the raw SQL. The load average is printed
 with the table: this machine has 2 cores and other work runs on it.
+Faturamento's rows: the period's summary and a page of its candidates (billing_rows).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from lib.auth import Role, User
 from lib.store import Store, scalar
 from lib.store import ticket_list as q
 from lib.usecases import reports
-from lib.usecases.ticket_list import Filters, browse, status_matrix
+from lib.usecases.ticket_list import Filters, browse, browse_total, status_matrix
 
 DEFAULT_1M = Path("/tmp/desconto-bench/large-1m.duckdb")
 USER = User(0, "bench", "Bench", Role.SUPERVISOR)
@@ -50,6 +51,22 @@ def times_ms(fn: Callable[[], object], repeat: int) -> list[float]:
         fn()
         out.append((time.perf_counter() - t0) * 1000)
     return out
+
+
+def times_paired_ms(
+    fn: Callable[[], object], raw: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float]]:
+    """`times_ms` for a use-case and its floor, run alternately: on a shared machine, load
+    that comes and goes then weighs on both alike instead of on whichever ran second."""
+    fn()
+    raw()
+    mine, floor = [], []
+    for _ in range(repeat):
+        for f, out in ((fn, mine), (raw, floor)):
+            t0 = time.perf_counter()
+            f()
+            out.append((time.perf_counter() - t0) * 1000)
+    return mine, floor
 
 
 def p95(values: list[float]) -> float:
@@ -89,24 +106,49 @@ def _join(where: str, sort: str = "") -> str:
     )
 
 
-def raw_list(store: Store, f: Filters) -> None:
-    """Page 1 (50 rows, the same sort) + the status x department counts, same WHERE: one
-    plain query each, the discount table joined only when needed."""
-    where, params = q.where_clause(f, f.period())
-    order = (
-        "dr.deadline ASC NULLS LAST, t.id" if f.sort == "prazo" else "t.opened_at DESC, t.id DESC"
-    )
+def raw_list(
+    store: Store, f: Filters, after: tuple | None = None, *, matrix: bool = True
+) -> tuple[list, list]:
+    """Page 1 (or the page after the key `after`) of 50 rows in the same order, with every
+    column the table shows (names, the request's decision, amounts and deadline), plus the
+    status x department counts over the same WHERE: one plain query each. The page is picked
+    in a subquery and then joined to the names; the discount table is joined in it only when
+    the WHERE or the order needs it. `matrix=False`: a plain count(*) instead, as the page
+    counts while its count matrix is closed. (Until issue 17 this floor read four ticket columns and
+    no name, and sorted "by deadline" by the bare deadline, not the page's open/closed/none
+    order: it gave a smaller, different answer.)"""
+    counts_where, counts_params = q.where_clause(f, f.period())
+    key, direction = q.SORTS[f.sort]
+    where, params = counts_where, counts_params
+    if after is not None:
+        op = "<" if direction == "DESC" else ">"
+        where, params = f"{where} AND ({key}, t.id) {op} (?, ?)", [*params, *after]
     with store.read() as cur:
-        cur.execute(
-            f"""SELECT t.id, t.protocol, t.opened_at, t.status FROM ticket t{_join(where, f.sort)}
-                WHERE {where} ORDER BY {order} LIMIT 50""",
+        page = cur.execute(
+            f"""SELECT p.id, p.protocol, p.opened_at, p.status, p.priority, s.name, d.name,
+                       c.name, r.name, dr.decision, dr.computed_amount, dr.approved_amount,
+                       dr.deadline
+                FROM (SELECT t.*, {key} AS k FROM ticket t{_join(where, f.sort)}
+                      WHERE {where} ORDER BY k {direction}, t.id {direction} LIMIT 50) p
+                JOIN subject s ON s.id = p.subject_id
+                JOIN department d ON d.id = p.department_id
+                LEFT JOIN customer c ON c.id = p.customer_id
+                LEFT JOIN staff r ON r.id = p.responsible_id
+                LEFT JOIN discount_request dr ON dr.ticket_id = p.id
+                ORDER BY p.k {direction}, p.id {direction}""",
             params,
         ).fetchall()
-        raw_counts_on(cur, where, params)
+        if not matrix:
+            total = cur.execute(
+                f"SELECT count(*) FROM ticket t{_join(counts_where)} WHERE {counts_where}",
+                counts_params,
+            ).fetchall()
+            return page, total
+        return page, raw_counts_on(cur, counts_where, counts_params)
 
 
-def raw_counts_on(cur, where: str, params) -> None:
-    cur.execute(
+def raw_counts_on(cur, where: str, params) -> list:
+    return cur.execute(
         f"""SELECT t.status, t.department_id, count(*) FROM ticket t{_join(where)}
             WHERE {where} GROUP BY ALL""",
         params,
@@ -143,15 +185,36 @@ def raw_charts(store: Store, filters: reports.Filters) -> None:
         ).fetchall()
 
 
+def raw_billing(store: Store, days: list[int], offset: int) -> None:
+    """The Faturamento summary and one page, plainly: the candidates (approved, ticket in
+    progress, not out in billing, contract due in the period) joined live, counted and summed
+    per due day, and the page's 50 ids in the batch's order."""
+    base = f"""FROM discount_request dr JOIN ticket t ON t.id = dr.ticket_id
+               JOIN contract ct ON ct.id = dr.contract_id
+               WHERE dr.decision = 'aprovado' AND t.status = 'EP'
+                 AND ct.due_day IN ({", ".join(map(str, days))})
+                 AND dr.ticket_id NOT IN (SELECT ticket_id FROM billing_pending)"""
+    with store.read() as cur:
+        cur.execute(
+            f"SELECT ct.due_day, count(*), sum(dr.approved_amount) {base} GROUP BY ALL"
+        ).fetchall()
+        cur.execute(
+            f"SELECT dr.ticket_id {base} ORDER BY dr.decided_at, dr.ticket_id LIMIT 50 OFFSET ?",
+            [offset],
+        ).fetchall()
+
+
 # --- the sections -----------------------------------------------------------------------------
 
 
-def list_rows(store: Store, size: str, repeat: int, smoke: bool) -> list[str]:
+def list_cases(store: Store) -> dict[str, Filters]:
+    """The list's filters the suite times (tests/unit/test_bench_floors.py checks that each
+    floor gives the same rows and counts as the page)."""
     with store.read() as cur:
         fin = scalar(cur, "SELECT id FROM department WHERE name = 'FINANCEIRO'")
         name = scalar(cur, "SELECT name FROM customer ORDER BY id DESC LIMIT 1") or "Maria"
     today = date.today()
-    cases = {
+    return {
         "list: no filter": Filters(),
         "list: status Novo+Em progresso": Filters(status=("N", "EP")),
         "list: no filter, by deadline": Filters(sort="prazo"),
@@ -163,30 +226,42 @@ def list_rows(store: Store, size: str, repeat: int, smoke: bool) -> list[str]:
             date_from=today - timedelta(days=60), date_to=today - timedelta(days=30)
         ),
     }
-    out = []
-    for label, f in cases.items():
-        mine = times_ms(lambda f=f: browse(store, USER, f), repeat)
-        raw = times_ms(lambda f=f: raw_list(store, f), repeat)
-        pandas = times_ms(lambda: pandas_list(store), 1) if label == "list: no filter" else None
-        out.append(row(label, size, mine, raw, pandas))
+
+
+def half_way_key(store: Store) -> tuple | None:
+    """The key of the page half-way down the unfiltered list."""
     total = status_matrix(store, USER, Filters()).total
     with store.read() as cur:
-        key = cur.execute(
+        return cur.execute(
             "SELECT opened_at, id FROM ticket ORDER BY opened_at DESC, id DESC LIMIT 1 OFFSET ?",
             [max(0, total // 2 - 1)],
         ).fetchone()
-    deep = times_ms(lambda: browse(store, USER, Filters(), after=key), repeat)
 
-    def raw_deep() -> None:
-        with store.read() as cur:
-            cur.execute(
-                """SELECT id, protocol, opened_at, status FROM ticket
-                   WHERE (opened_at, id) < (?, ?) ORDER BY opened_at DESC, id DESC LIMIT 50""",
-                list(key or (None, None)),
-            ).fetchall()
-            raw_counts_on(cur, "TRUE", [])
 
-    out.append(row("list: a page half-way down", size, deep, times_ms(raw_deep, repeat)))
+def list_rows(store: Store, size: str, repeat: int, smoke: bool) -> list[str]:
+    cases = list_cases(store)
+    out = []
+    for label, f in cases.items():
+        mine, raw = times_paired_ms(
+            lambda f=f: browse(store, USER, f), lambda f=f: raw_list(store, f), repeat
+        )
+        pandas = times_ms(lambda: pandas_list(store), 1) if label == "list: no filter" else None
+        out.append(row(label, size, mine, raw, pandas))
+    key = half_way_key(store)
+    deep, raw_deep = times_paired_ms(
+        lambda: browse(store, USER, Filters(), after=key),
+        lambda: raw_list(store, Filters(), after=key),
+        repeat,
+    )
+    out.append(row("list: a page half-way down", size, deep, raw_deep))
+    # What the page draws by default: its count matrix is closed, so it counts the total alone
+    # (ui/ticket_list/counts.py); the rows above count the open matrix, the dearer case.
+    deep, raw_deep = times_paired_ms(
+        lambda: browse_total(store, USER, Filters(), after=key),
+        lambda: raw_list(store, Filters(), after=key, matrix=False),
+        repeat,
+    )
+    out.append(row("list: half-way down, matrix closed (total)", size, deep, raw_deep))
     for label, f in (
         ("counts: no filter", Filters()),
         ("counts: status N+EP", cases["list: status Novo+Em progresso"]),
@@ -209,6 +284,28 @@ def chart_rows(store: Store, size: str, repeat: int) -> list[str]:
     ):
         mine = times_ms(lambda f=f: reports.charts_page(store, USER, f, today=today), repeat)
         out.append(row(label, size, mine, times_ms(lambda: raw_charts(store, filters), repeat)))
+    return out
+
+
+def billing_rows(store: Store, size: str, repeat: int) -> list[str]:
+    """Faturamento (issue 17): the period's summary and a page of candidates, as the page
+    asks for them (invoices due in the next 30 days), after the charts' refresh as in a
+    running server."""
+    from lib.usecases import billing
+
+    today = date.today()
+    end = today + timedelta(days=30)
+    days = sorted(billing.due_days(today, end, today))
+    total = billing.period_view(store, USER, today, end).total
+    deep = max(1, (total // 50) // 2)
+    out = []
+    for label, page in (
+        ("billing: summary + page 1", 1),
+        ("billing: summary + a middle page", deep),
+    ):
+        mine = times_ms(lambda p=page: billing.period_view(store, USER, today, end, page=p), repeat)
+        raw = times_ms(lambda p=page: raw_billing(store, days, (p - 1) * 50), repeat)
+        out.append(row(label, size, mine, raw))
     return out
 
 
@@ -265,6 +362,20 @@ def server_rows(db: Path, size: str, reruns: int) -> list[str]:
     return out
 
 
+def demo_rows(runs: int) -> list[str]:
+    """The demo's first start (bench.first_start --demo): DESCONTO_DEMO=1 on a new file, to the
+    login form drawn (the demo is written in the background), and to the first page after
+    logging in at once (which waits for the demo's data)."""
+    from bench import first_start
+
+    results = first_start.measure(None, runs)
+    med = first_start.medians(results)
+    return [
+        f"{'demo first start: login form drawn (s)':<44}{'new':>7}{med['login_form_s']:9.2f}",
+        f"{'demo first start: logged in, on its data (s)':<44}{'new':>7}{med['logged_in_s']:9.2f}",
+    ]
+
+
 def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[str]:
     store = Store(db)
     store.migrate()
@@ -274,6 +385,7 @@ def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[
             size = size_label(int(scalar(cur, "SELECT count(*) FROM ticket")))
         lines = list_rows(store, size, repeat, smoke)
         lines += chart_rows(store, size, repeat)
+        lines += billing_rows(store, size, repeat)
     finally:
         store.close()
     lines += start_rows(db, size, max(1, repeat // 3))
@@ -324,6 +436,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = []
         for db in stores:
             lines += run_store(db, repeat, args.smoke, server=not (args.smoke or args.no_server))
+        if not (args.smoke or args.no_server):
+            lines += demo_rows(3)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()
     print(

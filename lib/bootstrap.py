@@ -31,9 +31,13 @@ def private_files(path: str) -> None:
             file.chmod(0o600)
 
 
-def open_store(path: str | None = None, *, demo: bool | None = None) -> Store:
+def open_store(path: str | None = None, *, demo: bool | None = None, seed: bool = True) -> Store:
     """`demo` (default DESCONTO_DEMO) only counts when the store is created now: a store records
-    once whether it is a demo, and DESCONTO_DEMO never changes an existing store."""
+    once whether it is a demo, and DESCONTO_DEMO never changes an existing store.
+
+    `seed=False` leaves a demo store that still needs its data empty: the server fills it in the
+    background (`needs_demo_data`, `fill_demo`; lib.runtime.DemoSeeder) so its login page is
+    drawn at once."""
     path = path or config.db_path()
     demo = config.demo_enabled() if demo is None else demo
     # the file is checked first (nothing is written to one that is not this app's store), then
@@ -41,19 +45,35 @@ def open_store(path: str | None = None, *, demo: bool | None = None) -> Store:
     store = open_checked(path, before_open=private_files)
     try:
         store.migrate(demo=demo)
-        with store.read() as cur:
-            empty = (
-                identity.is_demo(cur)
-                and scalar(cur, "SELECT count(*) FROM customer") == 0
-                and scalar(cur, "SELECT count(*) FROM staff") == 0
-            )
-        if empty:  # a new demo store, or one whose first seeding failed (it is one transaction)
-            from lib.demo import seed_demo
-
-            seed_demo(store)
-        with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
-            catalog.fill_customer_search(cur)
+        if seed and needs_demo_data(store):
+            fill_demo(store)
+        else:
+            with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
+                catalog.fill_customer_search(cur)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def needs_demo_data(store: Store) -> bool:
+    """A demo store with no customers and no users: new, or its first seeding never committed
+    (the demo is one transaction: a server stopped mid-seed leaves nothing of it)."""
+    with store.read() as cur:
+        return (
+            identity.is_demo(cur)
+            and scalar(cur, "SELECT count(*) FROM customer") == 0
+            and scalar(cur, "SELECT count(*) FROM staff") == 0
+        )
+
+
+def fill_demo(store: Store) -> None:
+    """The demo's data and users, in one transaction, then the search column. A second call
+    adds nothing (and seed_demo itself refuses, in its transaction, a store that already holds
+    customers or tickets)."""
+    from lib.demo import seed_demo
+
+    if needs_demo_data(store):  # not when an earlier call committed it (then only the search)
+        seed_demo(store)
+    with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
+        catalog.fill_customer_search(cur)

@@ -21,7 +21,8 @@ import duckdb
 
 from lib import auth, config, ixc_scheduler, logs
 from lib.auth import User
-from lib.bootstrap import open_store
+from lib.bootstrap import fill_demo, needs_demo_data, open_store
+from lib.domain import DomainError
 from lib.store import Store
 from lib.usecases import backups, first_start
 
@@ -90,6 +91,48 @@ class Checkpointer:
             self._thread.join(timeout)
 
 
+class DemoSeeder:
+    """Fills a new demo store in a daemon thread, so the login page is drawn at once (issue 17:
+    the demo's first start took over 5 s before the first page). The demo is one transaction
+    (lib.bootstrap.fill_demo): until it commits, every reader sees an empty store, and a server
+    stopped mid-seed leaves nothing of it, so the next start seeds again. A login waits for it
+    (`Runtime.wait_for_demo`), so no page is reached before the data is complete."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="desconto-demo", daemon=True)
+
+    def start(self) -> DemoSeeder:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            fill_demo(self.store)
+        except BaseException as exc:  # kept for wait(); logged with an id, never silently lost
+            self.error = exc
+            logs.unexpected(logs.new_error_id(), exc, user=None, page="dados de demonstração")
+        else:
+            logs.event(
+                "dados de demonstração criados", seconds=f"{time.perf_counter() - started:.1f}"
+            )
+        finally:
+            self._done.set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def ok(self) -> bool:
+        return self._done.is_set() and self.error is None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once it has finished (well or not) within `timeout` seconds."""
+        return self._done.wait(timeout)
+
+
 def backup_once(
     store: Store, directory: Path, keep: int, *, why: str, actor: User | None = None
 ) -> backups.Backup | None:
@@ -127,7 +170,9 @@ class Runtime:
     scheduler: BackupScheduler | None = None
     checkpointer: Checkpointer | None = None
     ixc_sync: ixc_scheduler.SyncScheduler | None = None  # only with [ixc] in secrets.toml
+    demo_seeder: DemoSeeder | None = None  # a new demo store being filled (in the background)
     _setup_lock: threading.Lock = field(default_factory=threading.Lock)
+    _demo_lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
     # --- first start --------------------------------------------------------------------------
@@ -160,6 +205,30 @@ class Runtime:
         logs.event("configuração inicial concluída", user=fields.get("username"))
         return user_id
 
+    # --- the demo's data ------------------------------------------------------------------------
+    def demo_pending(self) -> bool:
+        """A demo store whose data is not there yet (being filled, or the filling failed)."""
+        return self.demo_seeder is not None and not self.demo_seeder.ok()
+
+    def wait_for_demo(self, timeout: float = 300) -> None:
+        """Return once the demo's data is complete (at once when it already is). A filling that
+        failed is started again (it left nothing behind); raises DomainError (pt-BR) when the
+        data still is not there."""
+        seeder = self.demo_seeder
+        if seeder is None or seeder.ok():
+            return
+        with self._demo_lock:  # one filling at a time, even with many logins waiting
+            seeder = self.demo_seeder
+            assert seeder is not None
+            if seeder.done() and seeder.error is not None and not self._closed:
+                self.demo_seeder = seeder = DemoSeeder(self.store).start()
+        if not seeder.wait(timeout) or seeder.error is not None:
+            raise DomainError(
+                "Os dados de demonstração ainda não estão prontos: a preparação da base falhou "
+                "ou está demorando. Tente entrar de novo em instantes; se continuar, veja o "
+                "registro do servidor."
+            )
+
     # --- backups ------------------------------------------------------------------------------
     def backup_now(self, actor: User) -> backups.Backup | None:
         return backup_once(self.store, self.backup_dir, self.backup_keep, why="manual", actor=actor)
@@ -171,6 +240,8 @@ class Runtime:
             return
         self._closed = True
         try:
+            if self.demo_seeder is not None:  # its one transaction commits or rolls back first
+                self.demo_seeder.wait(120)
             if self.scheduler is not None:
                 self.scheduler.stop()
             if self.checkpointer is not None:
@@ -221,12 +292,14 @@ def start(path: str | None = None) -> Runtime:
             config.backup_dir(),
         )
         memory_mb = config.duckdb_memory_mb()
-        store = open_store(path)
+        store = open_store(path, seed=False)
         store.serve(memory_limit_mb=memory_mb)
         # computed now, so the first login of an unknown name takes no longer; in a thread, so
         # the login page does not wait for its 0.1-0.2 s (issue 17: start-up to the login page)
         threading.Thread(target=auth.dummy_hash, name="desconto-dummy-hash", daemon=True).start()
         rt = Runtime(path, store, first_start.is_demo(store), directory, every, keep)
+        if needs_demo_data(store):  # once per process: under _LOCK, never twice
+            rt.demo_seeder = DemoSeeder(store).start()
         logs.event(
             "base aberta",
             db=path,

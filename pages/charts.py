@@ -8,7 +8,7 @@ from lib.auth import Perm
 from lib.domain import now
 from lib.usecases import reports
 from ui import chart_blocks as blocks
-from ui import charts, session
+from ui import charts, session, spec_cache
 from ui import reports as cached
 
 SELECTION_KEY = "graf_motivos"
@@ -100,7 +100,7 @@ ctx = blocks.context(filters, options)
 row = st.columns(2)
 with row[0]:
     blocks.show(
-        charts.reasons_chart(data.by_reason, metric),
+        spec_cache.chart(charts.reasons_chart, data.by_reason, metric),
         data.by_reason,
         "descontos-por-motivo",
         SELECTION_KEY,
@@ -113,7 +113,7 @@ with row[0]:
         blocks.reason_link(filters, options.discount_subject, "Ver estes pedidos no Atendimentos")
 with row[1]:
     month_event = blocks.show(
-        charts.monthly_chart(data.monthly, data.months, metric),
+        spec_cache.chart(charts.monthly_chart, data.monthly, data.months, metric),
         data.monthly,
         "tendencia-mensal",
         "graf_mensal",
@@ -129,7 +129,7 @@ with row[1]:
 row = st.columns(2)
 with row[0]:
     blocks.show(
-        charts.handling_chart(data.handling, data.months),
+        spec_cache.chart(charts.handling_chart, data.handling, data.months),
         data.handling,
         "tempo-ate-assumir-e-aplicar",
         "graf_tempos",
@@ -137,7 +137,7 @@ with row[0]:
     )
 with row[1]:
     blocks.show(
-        charts.decisions_chart(data.decisions),
+        spec_cache.chart(charts.decisions_chart, data.decisions),
         data.decisions,
         "aprovacao-por-motivo",
         "graf_decisoes",
@@ -146,7 +146,7 @@ with row[1]:
 row = st.columns(2)
 with row[0]:
     blocks.show(
-        charts.durations_chart(data.durations),
+        spec_cache.chart(charts.durations_chart, data.durations),
         data.durations,
         "duracao-das-interrupcoes",
         "graf_duracoes",
@@ -155,7 +155,7 @@ with row[0]:
 with row[1]:
     place_label = reports.PLACE_KINDS[place_by]
     blocks.show(
-        charts.places_chart(data.places, place_label),
+        spec_cache.chart(charts.places_chart, data.places, place_label),
         data.places,
         "locais-com-mais-clientes",
         "graf_locais",
@@ -163,7 +163,7 @@ with row[1]:
         context=ctx,
     )
 dept_event = blocks.show(
-    charts.departments_chart(data.departments, data.departments_scope),
+    spec_cache.chart(charts.departments_chart, data.departments, data.departments_scope),
     data.departments,
     "atendimentos-por-departamento",
     "graf_departamentos",

@@ -8,7 +8,8 @@ from lib import fmt
 from lib.auth import Perm, can
 from lib.domain import REASONS
 from lib.usecases import incidents
-from ui import session
+from ui import session, spec_cache
+from ui.chart_blocks import Unvalidated
 from ui.incidents import charts, detail
 from ui.incidents.form import FLASH, SELECTED, open_form
 from ui.text import plain
@@ -87,10 +88,15 @@ with tab_charts:
         st.info("Sem incidentes para os gráficos.")
     else:
         frame = charts.incidents_frame(rows)
-        st.altair_chart(
-            charts.monthly_chart(charts.monthly_frame(incidents.monthly_stats(store, user))),
+        # specs cached by their data, drawn unvalidated on the server (ui/spec_cache.py)
+        monthly = charts.monthly_frame(incidents.monthly_stats(store, user))
+        st.altair_chart(  # type: ignore[call-overload]
+            Unvalidated(spec_cache.chart(charts.monthly_chart, monthly)),
             key="incidents_chart_monthly",
         )
         # one above the other: an incident's label ("#12 05/11/2026 · title") needs the width
-        st.altair_chart(charts.top_chart(frame, "customers"), key="incidents_chart_customers")
-        st.altair_chart(charts.top_chart(frame, "computed"), key="incidents_chart_money")
+        for metric, key in (("customers", "customers"), ("computed", "money")):
+            st.altair_chart(  # type: ignore[call-overload]
+                Unvalidated(spec_cache.chart(charts.top_chart, frame, metric)),
+                key=f"incidents_chart_{key}",
+            )

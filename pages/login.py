@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib.auth import MAX_PASSWORD_INPUT, MAX_USERNAME_INPUT, LoginRefused
-from lib.domain import PermissionDenied, now
+from lib.auth import MAX_PASSWORD_INPUT, MAX_USERNAME_INPUT
+from lib.domain import DomainError, PermissionDenied, now
 from lib.usecases.signin import login
 from lib.usecases.users import has_users, user_for_sso
 from ui import errors, first_setup, session
@@ -13,7 +13,16 @@ store = session.store()
 st.title("Desconto em Fatura")
 st.caption("Pedidos de desconto em fatura por interrupção do serviço · acesso da equipe")
 
-if not has_users(store):
+# A new demo store is filled in the background (lib.runtime.DemoSeeder): its users are not there
+# yet, but the form is shown at once and a login waits for the data (_submit).
+demo_pending = session.process().demo_pending()
+if demo_pending:
+    st.info(
+        "Preparando os dados de demonstração (alguns segundos). Você já pode entrar: o acesso "
+        "é liberado assim que eles estiverem prontos.",
+        icon=":material/hourglass_top:",
+    )
+elif not has_users(store):
     if session.process().needs_setup():
         first_setup.form()
         st.stop()
@@ -30,6 +39,7 @@ if not has_users(store):
 @errors.callback_guard
 def _submit() -> None:
     try:
+        session.process().wait_for_demo()  # at once, unless a new demo store is being filled
         user = login(
             store,
             st.session_state.get("login_user", ""),
@@ -37,7 +47,7 @@ def _submit() -> None:
             now(),
             session.client_address(),
         )
-    except LoginRefused as exc:
+    except DomainError as exc:  # LoginRefused, or the demo's data not ready
         st.session_state["login_error"] = errors.refusal(exc)
     else:
         st.session_state.pop("login_error", None)
@@ -75,6 +85,7 @@ if _sso_configured():
         st.divider()
         if st.user.is_logged_in:
             try:
+                session.process().wait_for_demo()
                 session.sign_in(user_for_sso(store, st.user.get("email")))
                 st.rerun()
             except PermissionDenied as exc:

@@ -39,7 +39,7 @@ with main:
         st.stop()
     page, matrix, start = browsed
     with counts_slot:
-        counts.render(matrix)
+        counts.render(matrix, page.total)
 
     # --- the open ticket: after a decision on it, the next one of the list --------------------
     open_id = listing.open_ticket(store, user, page, query, target)

@@ -3,7 +3,9 @@ billing's answer (an editable table), and the callbacks that write."""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +13,7 @@ import streamlit as st
 from lib import fmt
 from lib.auth import User
 from lib.domain import DomainError
+from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import billing
 from ui import errors, forms
@@ -26,8 +29,79 @@ def flash() -> None:
         (st.success if message[0] == "ok" else st.error)(plain(message[1]))
 
 
-def candidates_table(found: list[billing.Candidate]) -> None:
-    st.dataframe(
+PAGE = "bl_page"  # the page of candidates shown (1-based)
+SIZE = "bl_size"  # rows per page
+
+
+NOTHING_TO_SEND = "Nenhum desconto aprovado e não enviado tem fatura com vencimento neste período."
+
+
+def period_changed() -> None:
+    """A new period starts on its first page."""
+    st.session_state[PAGE] = 1
+
+
+def period_inputs() -> tuple[date, date]:
+    """The billing period: invoices due from today to 30 days ahead, unless changed."""
+    today = clock_now().date()
+    c1, c2 = st.columns(2)
+    start = c1.date_input(
+        "Vencimentos de", today, format="DD/MM/YYYY", key="bl_start", on_change=period_changed
+    )
+    end = c2.date_input(
+        "até",
+        today + timedelta(days=30),
+        format="DD/MM/YYYY",
+        key="bl_end",
+        on_change=period_changed,
+    )
+    return start, end
+
+
+def summary(view: billing.PeriodView) -> None:
+    """The period first: per state how many discounts and how much (SQL totals), then the
+    discounts to send per invoice due date."""
+    cols = st.columns(len(view.states))
+    for col, s in zip(cols, view.states, strict=True):
+        col.metric(
+            s.label,
+            fmt.brl(s.amount),
+            delta=f"{fmt.number(s.count)} desconto{'s' if s.count != 1 else ''}",
+            delta_color="off",
+            delta_arrow="off",
+        )
+    if len(view.by_due) > 1 or any(d.refused_before for d in view.by_due):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Fatura (vencimento)": fmt.day(d.due_date),
+                        "A enviar": fmt.number(d.count),
+                        "Aprovado": fmt.brl(d.approved),
+                        "Calculado": fmt.brl(d.computed),
+                        "Recusados antes pelo faturamento": fmt.number(d.refused_before),
+                    }
+                    for d in view.by_due
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _key(view: billing.PeriodView) -> str:
+    # The key names exactly the rows drawn: when they change (another tab sent some, a new
+    # approval, another page), the old selection goes with the old key, so a selected
+    # position can only ever mean the discount it pointed at on screen.
+    ids = [c.ticket_id for c in view.rows]
+    return "bl_rows_" + hashlib.sha1(repr(ids).encode()).hexdigest()[:12]
+
+
+def candidates_table(view: billing.PeriodView) -> list[billing.Candidate]:
+    """The page's candidates; returns the rows the person selected (none: the whole page)."""
+    found = view.rows
+    key = st.session_state["bl_rows_key"] = _key(view)
+    event = st.dataframe(
         pd.DataFrame(
             [
                 {
@@ -44,6 +118,65 @@ def candidates_table(found: list[billing.Candidate]) -> None:
         ),
         hide_index=True,
         width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=key,
+    )
+    return [found[i] for i in event.selection.rows if 0 <= i < len(found)]
+
+
+def pager(view: billing.PeriodView) -> None:
+    """Rows per page and which page; the use-case already clamped the page it showed."""
+    last = view.first + len(view.rows) - 1
+    st.caption(
+        f"Descontos {fmt.number(view.first)} a {fmt.number(last)} de "
+        f"{fmt.number(view.total)}, dos aprovados há mais tempo aos mais recentes. Selecione "
+        "linhas para criar o lote só com elas."
+    )
+    if view.pages == 1 and view.page_size == billing.PAGE_SIZES[0]:
+        return
+    st.session_state[PAGE] = view.page  # before the widget: the page really shown
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.number_input(
+        f"Página (de {fmt.number(view.pages)})",
+        min_value=1,
+        max_value=view.pages,
+        step=1,
+        key=PAGE,
+    )
+    c2.selectbox("Linhas por página", billing.PAGE_SIZES, key=SIZE, on_change=period_changed)
+
+
+def create_button(
+    store: Store,
+    user: User,
+    start: date,
+    end: date,
+    view: billing.PeriodView,
+    selected: list[billing.Candidate],
+) -> None:
+    """ "Criar lote" with exactly the rows on screen: the selected ones, or else this page's.
+    Its label says which and how many; the rest of the period is never sent by it."""
+    chosen = selected or view.rows
+    n = len(chosen)
+    plural = "s" if n != 1 else ""
+    if selected:
+        label = f"Criar lote com {n} desconto{plural} selecionado{plural}"
+    elif view.pages > 1:
+        label = f"Criar lote com os {n} descontos desta página"
+    else:
+        label = f"Criar lote com {n} desconto{plural}"
+    total = sum((c.amount for c in chosen), start=Decimal("0.00"))
+    rest = view.total - n
+    st.button(
+        label,
+        type="primary",
+        icon=":material/send:",
+        on_click=errors.callback_guard(create),
+        args=(store, user, start, end, [c.ticket_id for c in chosen]),
+        key="bl_create",
+        help=f"Total de {fmt.brl(total)}."
+        + (f" Os outros {fmt.number(rest)} do período ficam para outro lote." if rest else ""),
     )
 
 

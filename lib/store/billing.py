@@ -13,26 +13,196 @@ import duckdb
 from lib.domain import StaleState
 from lib.store import Cursor, one, rows, scalar
 
+_LAST_REFUSAL = """(SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
+                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado')"""
 
-def approved_not_sent(cur: Cursor) -> list[dict]:
+
+def _days(due_days: list[int] | None) -> str:
+    """The contracts' due days a period targets, as a SQL condition (integers only)."""
+    if due_days is None:
+        return "TRUE"
+    return f"ct.due_day IN ({', '.join(str(int(d)) for d in due_days)})" if due_days else "FALSE"
+
+
+# The candidates of a batch: approved, ticket in progress, not out in billing; the contract's
+# due day decides which period's invoice it goes on. Its plan at 10M tickets: one scan of
+# discount_request filtered on decision (about 50k of 1.5M rows), joined by hash with the
+# tickets in progress and the contracts (bench.suite: "billing" rows).
+_CANDIDATES = """FROM discount_request dr
+           JOIN ticket t ON t.id = dr.ticket_id
+           JOIN contract ct ON ct.id = dr.contract_id{join}
+           WHERE dr.decision = 'aprovado' AND t.status = 'EP' AND {days}
+             AND NOT EXISTS (SELECT 1 FROM billing_pending p WHERE p.ticket_id = dr.ticket_id)"""
+
+
+_CUSTOMER = "\n           LEFT JOIN customer c ON c.id = t.customer_id"
+
+
+def approved_not_sent(
+    cur: Cursor, due_days: list[int] | None = None, ticket_ids: list[int] | None = None
+) -> list[dict]:
     """Approved discounts whose ticket is in progress and which are not out in billing, with
     what a batch needs: the contract (its IXC id), the due day, the amounts and the period, and
-    the last refusal by billing, if any."""
+    the last refusal by billing, if any. `due_days`: only contracts due on those days;
+    `ticket_ids`: only those tickets (the ones a screen showed)."""
+    ids = ""
+    params: list[Any] = []
+    if ticket_ids is not None:
+        ids = " AND dr.ticket_id = ANY(?)"
+        params.append([int(i) for i in ticket_ids])
     return rows(
         cur,
-        """SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
+        f"""SELECT dr.ticket_id, t.protocol, t.status, dr.decision, dr.contract_id,
                   ct.ixc_id AS contract_ixc_id, ct.due_day, c.name AS customer,
                   dr.computed_amount, dr.approved_amount, dr.opened_at,
                   dr.incident_started_at, dr.signal_returned_at, dr.decided_at,
-                  (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
-                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
-           FROM discount_request dr
-           JOIN ticket t ON t.id = dr.ticket_id
-           JOIN contract ct ON ct.id = dr.contract_id
-           LEFT JOIN customer c ON c.id = t.customer_id
-           WHERE dr.decision = 'aprovado' AND t.status = 'EP'
-             AND NOT EXISTS (SELECT 1 FROM billing_pending p WHERE p.ticket_id = dr.ticket_id)
+                  {_LAST_REFUSAL} AS last_refusal
+           {_CANDIDATES.format(days=_days(due_days), join=_CUSTOMER)}{ids}
            ORDER BY dr.decided_at, dr.ticket_id""",
+        params,
+    )
+
+
+# At most this many tickets changed since the charts' table was refreshed are checked one by
+# one (by primary key, below DuckDB's index_scan_max_count of 2048); more, and the period is
+# read from the live tables.
+MAX_UNREFRESHED = 1000
+
+
+def _unrefreshed(cur: Cursor) -> list[int] | None:
+    """The tickets whose row in report_discount (the charts' table, migration 030) may be out
+    of date in this transaction's snapshot, or None when that table was never built.
+
+    report_discount holds each discount's decision and ticket status as of the last
+    `lib.store.reports.refresh`. Every store write to a ticket or a discount request appends
+    the ticket's id to report_change in the same transaction (lib/store/tickets.py), and the
+    refresh deletes exactly the log rows it re-derived, in its own transaction; rows written
+    around the store's functions (bulk loads) carry an updated_at at or past the watermark.
+    So in any snapshot, a ticket not named here has its current decision and status in
+    report_discount: this list is what invalidates it, row by row."""
+    state, logged = cur.execute(
+        """SELECT (SELECT watermark FROM report_state WHERE name = 'discount'),
+                  (SELECT list(DISTINCT ticket_id) FROM report_change)"""
+    ).fetchall()[0]
+    if state is None:
+        return None
+    ids = {int(i) for i in logged or []}
+    # a constant bound: DuckDB skips the row groups whose updated_at is all older
+    ids |= {
+        int(r[0])
+        for r in cur.execute("SELECT id FROM ticket WHERE updated_at >= ?", [state]).fetchall()
+    }
+    return sorted(ids)
+
+
+def _in_progress(cur: Cursor) -> str:
+    """SQL condition on `dr` (a discount request whose decision is checked live as
+    'aprovado'): its ticket is in progress, in this snapshot. From report_discount without
+    scanning `ticket` (10M rows): an approved discount unchanged since the refresh has its
+    current status there, and approved tickets not in progress are few (set pending, sent to
+    another department), so the condition is "not one of those", an anti-join on a small
+    set; the tickets changed since the refresh are checked live by id. From the live tables
+    when report_discount was never built, or too much changed since."""
+    changed = _unrefreshed(cur)
+    if changed is None or len(changed) > MAX_UNREFRESHED:
+        return "dr.ticket_id IN (SELECT t.id FROM ticket t WHERE t.status = 'EP')"
+    others = """dr.ticket_id NOT IN (SELECT ticket_id FROM report_discount
+                                       WHERE decision = 'aprovado' AND status <> 'EP')"""
+    # never empty in practice: the latest ticket's updated_at is the watermark itself
+    listed = ", ".join(str(int(i)) for i in changed) or "NULL"  # integers from the store
+    return f"""(({others} AND dr.ticket_id NOT IN ({listed}))
+                OR dr.ticket_id IN (SELECT t.id FROM ticket t
+                                    WHERE t.id IN ({listed}) AND t.status = 'EP'))"""
+
+
+def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) -> dict:
+    """The candidates of the due days (the same set as approved_not_sent), in one pass:
+    `summary`, per due day how many, the approved and computed totals and how many billing
+    refused before; `page`, the ids of rows offset+1..offset+limit in the batch's order
+    (oldest decision first). Run it in a transaction: _unrefreshed must see its snapshot."""
+    found = cur.execute(
+        f"""WITH cand AS MATERIALIZED (
+                SELECT dr.ticket_id, dr.decided_at, ct.due_day, dr.approved_amount,
+                       dr.computed_amount
+                FROM discount_request dr JOIN contract ct ON ct.id = dr.contract_id
+                WHERE dr.decision = 'aprovado' AND {_days(due_days)}
+                  AND {_in_progress(cur)}
+                  AND NOT EXISTS (SELECT 1 FROM billing_pending p
+                                  WHERE p.ticket_id = dr.ticket_id))
+            SELECT
+              (SELECT list({{'due_day': due_day, 'n': n, 'approved': approved,
+                            'computed': computed, 'refused_before': refused_before}})
+               FROM (SELECT due_day, count(*) AS n, coalesce(sum(approved_amount), 0) AS approved,
+                            coalesce(sum(computed_amount), 0) AS computed,
+                            count(*) FILTER (WHERE ticket_id IN (SELECT i.ticket_id
+                                FROM billing_batch_item i WHERE i.outcome = 'recusado'))
+                              AS refused_before
+                     FROM cand GROUP BY due_day)),
+              (SELECT list(ticket_id ORDER BY decided_at, ticket_id)
+               FROM (SELECT ticket_id, decided_at FROM cand
+                     ORDER BY decided_at, ticket_id LIMIT ? OFFSET ?))""",
+        [int(limit), int(offset)],
+    ).fetchall()[0]
+    return {"summary": found[0] or [], "page": found[1] or []}
+
+
+def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
+    """The columns of approved_not_sent for a page of ticket ids, in that order, read by
+    primary key (IN lists of constants: DuckDB probes the indexes instead of scanning the
+    large tables): the discounts with their tickets, their contracts, their customers."""
+    if not ids:
+        return []
+    listed = ", ".join(str(int(i)) for i in ids)  # integers from the store
+    found = rows(
+        cur,
+        f"""SELECT dr.ticket_id, dr.decision, dr.contract_id, dr.computed_amount,
+                   dr.approved_amount, dr.opened_at, dr.incident_started_at,
+                   dr.signal_returned_at, dr.decided_at, t.protocol, t.status, t.customer_id,
+                   (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
+                     WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
+            FROM (SELECT * FROM discount_request WHERE ticket_id IN ({listed})) dr
+            JOIN (SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})) t
+              ON t.id = dr.ticket_id""",
+    )
+    contracts = ", ".join(str(int(r["contract_id"])) for r in found) or "NULL"
+    customers = (
+        ", ".join(str(int(r["customer_id"])) for r in found if r["customer_id"] is not None)
+        or "NULL"
+    )
+    contract = {
+        r[0]: r[1:]
+        for r in cur.execute(
+            f"SELECT id, ixc_id, due_day FROM contract WHERE id IN ({contracts})"
+        ).fetchall()
+    }
+    name = dict(cur.execute(f"SELECT id, name FROM customer WHERE id IN ({customers})").fetchall())
+    by_id = {r["ticket_id"]: r for r in found}
+    out = []
+    for i in ids:
+        r = by_id.get(i)
+        if r is None:
+            continue
+        ixc_id, due_day = contract[r["contract_id"]]
+        out.append(
+            {
+                **r,
+                "contract_ixc_id": ixc_id,
+                "due_day": due_day,
+                "customer": name.get(r["customer_id"]),
+            }
+        )
+    return out
+
+
+def outcome_summary(cur: Cursor, start: date, end: date) -> list[dict]:
+    """The discounts already sent for invoices due in [start, end], per outcome: how many and
+    how much (the items of every batch)."""
+    return rows(
+        cur,
+        """SELECT outcome, count(*) AS n, coalesce(sum(amount), 0) AS amount
+           FROM billing_batch_item WHERE target_due_date BETWEEN ? AND ?
+           GROUP BY outcome""",
+        [start, end],
     )
 
 

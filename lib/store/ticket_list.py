@@ -36,14 +36,28 @@ SORTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Only ticket columns in the keyset query: joining the lookups there makes DuckDB build hash
-# tables over whole tables for 51 rows (measured 186 ms against 7 ms on 1M tickets); the
-# lookups are fetched afterwards for the page's ids only.
-_PAGE_COLUMNS = """
+# The page is read in two steps. With a join (the discount filters, the deadline order) or a
+# search, the keyset query returns only each row's id and sort key: DuckDB reads every column
+# it projects for every candidate row before the top-N there, and projecting the nine ticket
+# columns cost 82 ms of CPU against 32 ms for the keys alone (FINANCEIRO pendente by
+# deadline, 10M; issue 17). On ticket alone DuckDB reads the columns of the top rows only, so
+# they come with the keys. The rest is read by id: ticket (if needed) with its request in one
+# statement; the customers, the requests (if not read yet) and the three small name tables in
+# one more (`_lookups`). An explicit id list ("IN (?, ...)") is an index lookup; joining the
+# customers to the tickets in one statement made it a scan of the whole table (10M: 51 ms of
+# CPU against 11 ms for the lookups apart).
+_TICKET_COLUMNS = """
     t.id, t.protocol, t.opened_at, t.status, t.priority, t.department_id, t.subject_id,
     t.customer_id, t.responsible_id
 """
-
+_DISCOUNT_COLUMNS = (
+    "reason",
+    "decision",
+    "computed_amount",
+    "approved_amount",
+    "deadline",
+    "opa_protocol",
+)
 _EXPORT_SELECT = """
 SELECT t.id, t.protocol, t.opened_at, t.status, t.priority, s.name AS subject,
        d.name AS department, c.name AS customer, c.cpf_cnpj, r.name AS responsible,
@@ -257,10 +271,12 @@ def page(
     after: tuple[Any, int] | None = None,
     before: tuple[Any, int] | None = None,
     limit: int = 50,
+    names_into: dict[str, dict[int, str]] | None = None,
 ) -> list[dict]:
     """Up to `limit` + 1 rows in the sort order, strictly after the key `after` or strictly
     before the key `before` (then still returned in the sort order). Keys are (sort value, id);
-    the extra row tells the caller whether there is more in that direction."""
+    the extra row tells the caller whether there is more in that direction. `names_into`, if
+    given, receives every subject's, department's and staff member's name (read anyway)."""
     key, direction = SORTS[sort]
     where, params = where_clause(criteria, period)
     backwards = before is not None
@@ -275,11 +291,12 @@ def page(
         segments = [(i, *_DEADLINE_SEGMENTS[i]) for i in indexes]
     else:
         segments = [(-1, key, _from(criteria, sort) + " WHERE")]
-    # With no condition on the ticket itself, the requests segments pick their page from
-    # discount_request alone and join only those rows to ticket: joining first made DuckDB
-    # probe every ticket (deadline order at 10M: 67 ms against 3 ms; issue 17).
+    # With no condition on the ticket itself, the requests segments pick their page's keys from
+    # discount_request alone: joining ticket first made DuckDB probe every ticket (deadline
+    # order at 10M: 67 ms against 3 ms; issue 17).
     requests_first = not _TICKET_COLUMN.search(where)
-    found: list[dict] = []
+    keys: list[tuple[int, Any]] = []
+    tickets: dict[int, dict] = {}  # the rows read in the keyset query itself (ticket alone)
     for segment, seg_key, seg_from in segments:
         cond, cond_params = where, list(params)
         alone = requests_first and segment in _REQUEST_SEGMENTS
@@ -292,74 +309,126 @@ def page(
                 f" OR ({seg_key} = ? AND {id_col} {op} ?))"
             )
             cond_params += [bound[0], bound[0], bound[0], bound[1]]
-        want = limit + 1 - len(found)
-        if alone:
-            seg_from = (
-                f"FROM (SELECT * FROM discount_request dr WHERE {_REQUEST_SEGMENTS[segment]}"
-                f" AND {cond} ORDER BY {seg_key} {order}, dr.ticket_id {order} LIMIT ?) dr"
-                " JOIN ticket t ON t.id = dr.ticket_id WHERE"
-            )
-            cond_params, cond = [*cond_params, want], "TRUE"
-        found += rows(
+        if alone:  # a request always has its ticket (both are written in one transaction)
+            seg_from = f"FROM discount_request dr WHERE {_REQUEST_SEGMENTS[segment]} AND"
+        # On ticket alone DuckDB reads the columns of the top rows only: they come along.
+        direct = seg_from == "FROM ticket t WHERE" and "SELECT" not in cond
+        found = rows(
             cur,
-            f"""SELECT {_PAGE_COLUMNS}, {seg_key} AS sort_key {seg_from} {cond}
-                ORDER BY sort_key {order}, t.id {order}
+            f"""SELECT {_TICKET_COLUMNS if direct else f"{id_col} AS id"}, {seg_key} AS sort_key
+                {seg_from} {cond}
+                ORDER BY sort_key {order}, {id_col} {order}
                 LIMIT ?""",
-            [*cond_params, want],
+            [*cond_params, limit + 1 - len(keys)],
         )
-        if len(found) > limit:
+        keys += [(r["id"], r["sort_key"]) for r in found]
+        if direct:
+            tickets.update((r["id"], r) for r in found)
+        if len(keys) > limit:
             break
         bound = None  # the next segment starts from its beginning
     if direction != order:
-        found.reverse()
-    _attach(cur, found)
-    return found
+        keys.reverse()
+    return page_rows(cur, keys, tickets, names_into)
 
 
 def _in(values: list[Any]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
-def _attach(cur: Cursor, found: list[dict]) -> None:
-    """Add the names and the discount columns to the page's rows, by id lookups."""
-    if not found:
-        return
-    names = {
-        table: dict(cur.execute(f"SELECT id, name FROM {table}").fetchall())
-        for table in ("subject", "department", "staff")
-    }
-    customer_ids = sorted({r["customer_id"] for r in found if r["customer_id"] is not None})
-    customers = {
-        c["id"]: c
-        for c in rows(
-            cur,
-            f"SELECT id, name, cpf_cnpj FROM customer WHERE id IN ({_in(customer_ids)})",
-            customer_ids,
+_NAME_TABLES = ("subject", "department", "staff")
+_NO_REQUEST = (
+    "NULL::INTEGER, NULL::VARCHAR, NULL::DECIMAL(12, 2), NULL::DECIMAL(12, 2), NULL::DATE,"
+    " NULL::VARCHAR"
+)
+
+
+def _lookups(
+    cur: Cursor, request_ids: list[int], customer_ids: list[int]
+) -> tuple[dict[int, tuple], dict[int, tuple], dict[str, dict[int, str]]]:
+    """In one statement: these tickets' requests, these customers, and every subject's,
+    department's and staff member's name (the three tables hold tens of rows). Each lookup
+    is an index scan of its own; one statement instead of five saves their fixed cost."""
+    parts, params = [], []
+    if request_ids:
+        parts.append(
+            f"SELECT 'request', ticket_id, {', '.join(_DISCOUNT_COLUMNS)}, NULL::VARCHAR,"
+            f" NULL::VARCHAR FROM discount_request WHERE ticket_id IN ({_in(request_ids)})"
         )
-    }
-    ids = [r["id"] for r in found]
-    discounts = {
-        d["ticket_id"]: d
-        for d in rows(
-            cur,
-            f"""SELECT ticket_id, reason, decision, computed_amount, approved_amount, deadline,
-                       opa_protocol
-                FROM discount_request WHERE ticket_id IN ({_in(ids)})""",
-            ids,
+        params += request_ids
+    if customer_ids:
+        parts.append(
+            f"SELECT 'customer', id, {_NO_REQUEST}, name, cpf_cnpj"
+            f" FROM customer WHERE id IN ({_in(customer_ids)})"
         )
-    }
-    empty = dict.fromkeys(
-        ("reason", "decision", "computed_amount", "approved_amount", "deadline", "opa_protocol")
-    )
-    for r in found:
-        customer = customers.get(r["customer_id"], {})
+        params += customer_ids
+    parts += [f"SELECT '{t}', id, {_NO_REQUEST}, name, NULL FROM {t}" for t in _NAME_TABLES]
+    requests: dict[int, tuple] = {}
+    customers: dict[int, tuple] = {}
+    names: dict[str, dict[int, str]] = {t: {} for t in _NAME_TABLES}
+    for kind, item_id, *values in cur.execute(" UNION ALL ".join(parts), params).fetchall():
+        if kind == "request":
+            requests[item_id] = tuple(values[: len(_DISCOUNT_COLUMNS)])
+        elif kind == "customer":
+            customers[item_id] = (values[-2], values[-1])
+        else:
+            names[kind][item_id] = values[-2]
+    return requests, customers, names
+
+
+def lookup_names(cur: Cursor) -> dict[str, dict[int, str]]:
+    """Every subject's, department's and staff member's name by id, in one statement."""
+    return _lookups(cur, [], [])[2]
+
+
+def page_rows(
+    cur: Cursor,
+    keys: list[tuple[int, Any]],
+    tickets: dict[int, dict] | None = None,
+    names_into: dict[str, dict[int, str]] | None = None,
+) -> list[dict]:
+    """The rows the list shows for these (id, sort key) pairs, in their order: the ticket's
+    columns (read here unless `tickets` holds them), its request's, the customer's and the
+    names. `names_into`, if given, receives every name read (the count matrix's departments)."""
+    if not keys:
+        return []
+    ids = [k[0] for k in keys]
+    if tickets is not None and all(i in tickets for i in ids):
+        by_id = {i: dict(tickets[i]) for i in ids}
+        request_ids = ids  # read with the customers and the names
+    else:
+        by_id = {
+            r["id"]: r
+            for r in rows(
+                cur,
+                f"""SELECT {_TICKET_COLUMNS}, {", ".join("dr." + c for c in _DISCOUNT_COLUMNS)}
+                    FROM (SELECT * FROM ticket WHERE id IN ({_in(ids)})) t
+                    LEFT JOIN (SELECT * FROM discount_request WHERE ticket_id IN ({_in(ids)})) dr
+                      ON dr.ticket_id = t.id""",
+                [*ids, *ids],
+            )
+        }
+        request_ids = []  # read with the tickets
+    customer_ids = sorted({r["customer_id"] for r in by_id.values() if r["customer_id"]})
+    requests, customers, names = _lookups(cur, request_ids, customer_ids)
+    if names_into is not None:
+        names_into.update(names)
+    no_request = (None,) * len(_DISCOUNT_COLUMNS)
+    found = []
+    for ticket_id, sort_key in keys:
+        r = by_id.get(ticket_id)
+        if r is None:  # gone between the two statements of a caller without a transaction
+            continue
+        if request_ids:
+            r.update(zip(_DISCOUNT_COLUMNS, requests.get(ticket_id, no_request), strict=True))
+        customer = customers.get(r["customer_id"], (None, None))
+        r["sort_key"] = sort_key
         r["subject"] = names["subject"].get(r["subject_id"])
         r["department"] = names["department"].get(r["department_id"])
         r["responsible"] = names["staff"].get(r["responsible_id"])
-        r["customer"] = customer.get("name")
-        r["cpf_cnpj"] = customer.get("cpf_cnpj")
-        disc = discounts.get(r["id"], empty)
-        r.update({k: disc[k] for k in empty})
+        r["customer"], r["cpf_cnpj"] = customer
+        found.append(r)
+    return found
 
 
 def count(cur: Cursor, criteria: Any, period: tuple[datetime | None, datetime | None]) -> int:

@@ -27,7 +27,7 @@ import pandas as pd
 from lib import fmt
 from lib.auth import Perm, User, require
 from lib.discount import interruption_start
-from lib.domain import TZ, Decision, DomainError, NotFound, StaleState, next_due_date
+from lib.domain import TZ, Decision, DomainError, NotFound, StaleState, Status, next_due_date
 from lib.domain import now as clock_now
 from lib.ixc_files import read_table
 from lib.spreadsheet import neutralise_frame
@@ -102,26 +102,37 @@ def _description(row: dict) -> str:
     return f"Desconto em fatura - protocolo {row['protocol']} - interrupção de {period}"
 
 
-def _candidates(cur: Cursor, start: date, end: date, today: date) -> list[Candidate]:
-    out = []
-    for row in bs.approved_not_sent(cur):
-        due = next_due_date(row["due_day"], today)
-        if not start <= due <= end:
-            continue
-        out.append(
-            Candidate(
-                ticket_id=row["ticket_id"],
-                protocol=row["protocol"],
-                customer=row["customer"] or "",
-                contract_ref=str(row["contract_ixc_id"] or row["contract_id"]),
-                target_due_date=due,
-                amount=Decimal(row["approved_amount"]),
-                computed=Decimal(row["computed_amount"] or 0),
-                description=_description(row),
-                last_refusal=row["last_refusal"],
-            )
-        )
-    return out
+def _candidate(row: dict, due: date) -> Candidate:
+    return Candidate(
+        ticket_id=row["ticket_id"],
+        protocol=row["protocol"],
+        customer=row["customer"] or "",
+        contract_ref=str(row["contract_ixc_id"] or row["contract_id"]),
+        target_due_date=due,
+        amount=Decimal(row["approved_amount"]),
+        computed=Decimal(row["computed_amount"] or 0),
+        description=_description(row),
+        last_refusal=row["last_refusal"],
+    )
+
+
+def due_days(start: date, end: date, today: date) -> dict[int, date]:
+    """The contracts' due days whose next invoice (from `today`) falls in [start, end], with
+    that invoice's date: the period's filter, given to SQL as a short list of days."""
+    found = {day: next_due_date(day, today) for day in range(1, 32)}
+    return {day: due for day, due in found.items() if start <= due <= end}
+
+
+def _candidates(
+    cur: Cursor, start: date, end: date, today: date, ticket_ids: list[int] | None = None
+) -> list[Candidate]:
+    days = due_days(start, end, today)
+    if not days:
+        return []
+    return [
+        _candidate(row, days[row["due_day"]])
+        for row in bs.approved_not_sent(cur, list(days), ticket_ids)
+    ]
 
 
 def candidates(
@@ -133,6 +144,118 @@ def candidates(
     today = (now or clock_now()).astimezone(TZ).date()
     with store.read() as cur:
         return _candidates(cur, start, end, today)
+
+
+# what the Faturamento page shows of a period, in this order
+STATE_LABELS = {
+    "a_enviar": "Aprovados, a enviar",
+    "enviado": "No faturamento, sem resposta",
+    "aplicado": "Aplicados",
+    "recusado": "Recusados pelo faturamento",
+}
+PAGE_SIZES = (50, 100, 200)
+
+
+@dataclass(frozen=True)
+class StateTotal:
+    state: str  # a key of STATE_LABELS
+    count: int
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class DueTotal:
+    """The candidates of one invoice due date."""
+
+    due_date: date
+    count: int
+    approved: Decimal
+    computed: Decimal
+    refused_before: int  # sent before and refused by billing, back in the queue
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """A period's summary (computed in SQL) and one page of its candidates."""
+
+    states: list[StateTotal]
+    by_due: list[DueTotal]
+    rows: list[Candidate]
+    page: int  # 1-based, within 1..pages
+    pages: int
+    page_size: int
+
+    @property
+    def total(self) -> int:
+        """How many candidates the period has (on every page)."""
+        return sum(d.count for d in self.by_due)
+
+    @property
+    def first(self) -> int:
+        """The position of this page's first row in the whole list (1-based)."""
+        return (self.page - 1) * self.page_size + 1
+
+
+def period_view(
+    store: Store,
+    actor: User,
+    start: date,
+    end: date,
+    page: int = 1,
+    page_size: int = PAGE_SIZES[0],
+    now: datetime | None = None,
+) -> PeriodView:
+    """What the Faturamento page shows for [start, end], in one read transaction: per state
+    (to send, out in billing, applied, refused) how many discounts and how much, the
+    candidates per invoice due date, and page `page` of the candidates in the batch's order
+    (oldest decision first), `page_size` rows (at most the largest of PAGE_SIZES). A page
+    past the end shows the last one."""
+    require(actor, Perm.BILLING)
+    _period(start, end)
+    if not 1 <= page_size <= max(PAGE_SIZES):
+        raise DomainError(f"Linhas por página: de 1 a {max(PAGE_SIZES)}.")
+    today = (now or clock_now()).astimezone(TZ).date()
+    days = due_days(start, end, today)
+    page = max(1, int(page))
+    with store.transaction() as cur:  # one snapshot: the summary, the page and its rows
+        found = bs.candidate_view(cur, list(days), page_size, (page - 1) * page_size)
+        by_due = sorted(
+            (
+                DueTotal(
+                    days[r["due_day"]],
+                    int(r["n"]),
+                    Decimal(r["approved"]),
+                    Decimal(r["computed"]),
+                    int(r["refused_before"]),
+                )
+                for r in found["summary"]
+            ),
+            key=lambda d: d.due_date,
+        )
+        total = sum(d.count for d in by_due)
+        pages = max(1, -(-total // page_size))
+        if page > pages:  # the list shrank since the screen asked: its last page
+            page = pages
+            found = bs.candidate_view(cur, list(days), page_size, (page - 1) * page_size)
+        listed = bs.candidate_page(cur, found["page"])
+        sent = {r["outcome"]: r for r in bs.outcome_summary(cur, start, end)}
+    states = [
+        StateTotal("a_enviar", total, sum((d.approved for d in by_due), start=Decimal("0.00"))),
+        *(
+            StateTotal(
+                key,
+                int(sent[key]["n"]) if key in sent else 0,
+                Decimal(sent[key]["amount"]) if key in sent else Decimal("0.00"),
+            )
+            for key in ("enviado", "aplicado", "recusado")
+        ),
+    ]
+    rows = [_candidate(r, days[r["due_day"]]) for r in listed]
+    return PeriodView(states, by_due, rows, page, pages, page_size)
 
 
 def create_batch(
@@ -153,12 +276,10 @@ def create_batch(
     with store.transaction() as cur:
         if idempotency_key and (found := bs.batch_by_key(cur, idempotency_key)) is not None:
             return BatchDone(found, 0, Decimal("0.00"), existing=True)
-        chosen = _candidates(cur, start, end, now.astimezone(TZ).date())
+        chosen = _candidates(cur, start, end, now.astimezone(TZ).date(), ticket_ids)
         skipped = 0
-        if ticket_ids is not None:
-            wanted = set(ticket_ids)
-            skipped = len(wanted - {c.ticket_id for c in chosen})
-            chosen = [c for c in chosen if c.ticket_id in wanted]
+        if ticket_ids is not None:  # only those, read by id: the rest of the period is not read
+            skipped = len(set(ticket_ids) - {c.ticket_id for c in chosen})
         if not chosen:
             raise DomainError(
                 "Nenhum desconto aprovado e ainda não enviado tem fatura com vencimento neste "
@@ -184,15 +305,16 @@ def create_batch(
                     "description": c.description,
                 },
             )
-            ticket, _ = load_ticket(cur, c.ticket_id)
+            # a candidate's ticket is in progress: the query that chose it, in this
+            # transaction, says so (no per-row reload of the whole ticket)
             tk.insert_movement(
                 cur,
                 ticket_id=c.ticket_id,
                 at=now,
                 staff_id=actor.id,
                 kind=SENT_KIND,
-                from_status=ticket["status"],
-                to_status=ticket["status"],
+                from_status=Status.EM_PROGRESSO.value,
+                to_status=Status.EM_PROGRESSO.value,
                 from_decision=Decision.APROVADO.value,
                 to_decision=Decision.APROVADO.value,
                 note=(

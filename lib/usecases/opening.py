@@ -5,6 +5,7 @@ between customer, login and contract, the insert with its protocol and the first
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -258,15 +259,28 @@ def opened_result(cur: Cursor, ticket_id: int | None, *, created: bool) -> Opene
     return Opened(ticket_id=ticket_id, protocol=protocol, created=created)
 
 
+# How long a save that lost a race on its idempotency key waits for the winner to commit (a
+# double click: the other save is a few milliseconds from its COMMIT, or rolls back).
+WINNER_WAIT_S = 2.0
+
+
 def saved_by_other(store: Store, idempotency_key: str, exc: StaleState) -> Opened:
     """After a save of `idempotency_key` rolled back on a conflict: the ticket a concurrent save
-    of the same key committed (a double click, two tabs), or the conflict itself when none
-    did."""
-    with store.read() as cur:
-        existing = tk.ticket_id_by_key(cur, idempotency_key)
-        if existing is None:
+    of the same key committed (a double click, two tabs). That save may still be committing
+    (DuckDB refuses a duplicate of a key another transaction has inserted but not committed),
+    so its ticket is looked for until WINNER_WAIT_S; the conflict itself is raised when no save
+    of the key committed (the other rolled back too)."""
+    deadline = time.monotonic() + WINNER_WAIT_S
+    pause = 0.005
+    while True:
+        with store.read() as cur:
+            existing = tk.ticket_id_by_key(cur, idempotency_key)
+            if existing is not None:
+                return opened_result(cur, existing, created=False)
+        if time.monotonic() >= deadline:
             raise exc
-        return opened_result(cur, existing, created=False)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def open_ticket(

@@ -217,12 +217,34 @@ def list_page(
     filters.check()
     if after is not None and before is not None:
         raise ValueError("after and before are exclusive")
+    with store.transaction() as cur:
+        return _page(cur, filters, after, before, page_size, with_total=with_total)
+
+
+def _page(
+    cur,
+    filters: Filters,
+    after: Key | None,
+    before: Key | None,
+    page_size: int,
+    *,
+    with_total: bool = True,
+    names_into: dict[str, dict[int, str]] | None = None,
+) -> Page:
+    if after is not None and before is not None:
+        raise ValueError("after and before are exclusive")
     period = filters.period()
-    with store.read() as cur:
-        found = q.page(
-            cur, filters, period, filters.sort, after=after, before=before, limit=page_size
-        )
-        total = q.count(cur, filters, period) if with_total else -1
+    found = q.page(
+        cur,
+        filters,
+        period,
+        filters.sort,
+        after=after,
+        before=before,
+        limit=page_size,
+        names_into=names_into,
+    )
+    total = q.count(cur, filters, period) if with_total else -1
     more = len(found) > page_size
     if before is not None:
         found = found[-page_size:] if more else found
@@ -279,22 +301,61 @@ def browse(
     page_size: int = PAGE_SIZE,
 ) -> tuple[Page, Matrix]:
     """What the page shows on each rerun: one page and the counts, whose sum is the total (one
-    scan fewer than counting apart). Filters that cannot be met are refused (DomainError)
-    before anything is queried."""
+    scan fewer than counting apart), read in one transaction so they agree even while others
+    write. Filters that cannot be met are refused (DomainError) before anything is queried."""
+    page, matrix = _browse(store, actor, filters, after, before, page_size, with_matrix=True)
+    assert matrix is not None
+    return page, matrix
+
+
+def browse_total(
+    store: Store,
+    actor: User,
+    filters: Filters,
+    *,
+    after: Key | None = None,
+    before: Key | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Page:
+    """The page and its total without the count matrix, for while the matrix is not shown: a
+    plain count(*) instead of counting by status and department (unfiltered at 10M: under
+    1 ms against 80 ms of CPU; issue 17)."""
+    return _browse(store, actor, filters, after, before, page_size, with_matrix=False)[0]
+
+
+def _browse(
+    store: Store,
+    actor: User,
+    filters: Filters,
+    after: Key | None,
+    before: Key | None,
+    page_size: int,
+    *,
+    with_matrix: bool,
+) -> tuple[Page, Matrix | None]:
     require(actor, Perm.READ_TICKETS)
     filters.check()
+    if after is not None and before is not None:
+        raise ValueError("after and before are exclusive")
     criteria: Any = filters
-    if filters.search:  # name the matching customers once for both queries
-        with store.read() as cur:
+    with store.transaction() as cur:
+        if filters.search:  # name the matching customers once for both queries
             criteria = _Resolved(
                 filters,
                 q.matching_customers(cur, filters.search),
                 q.opa_tickets(cur, filters.search),
             )
-    matrix = status_matrix(store, actor, criteria)
-    page = list_page(
-        store, actor, criteria, after=after, before=before, page_size=page_size, with_total=False
-    )
+        counted = q.status_department_counts(cur, criteria, filters.period()) if with_matrix else []
+        names: dict[str, dict[int, str]] = {}  # read with the page's rows
+        page = _page(cur, criteria, after, before, page_size, with_total=False, names_into=names)
+        if not with_matrix:
+            whole = after is None and before is None and page.next_key is None
+            # the first page holding every row (a narrow search, say) is its own count
+            total = len(page.rows) if whole else q.count(cur, criteria, filters.period())
+            return replace(page, total=total, filters=filters), None
+        if counted and not names:  # an empty page read no names
+            names = q.lookup_names(cur)
+        matrix = _build_matrix(counted, names.get("department", {}))
     return replace(page, total=matrix.total, filters=filters), matrix
 
 
@@ -315,7 +376,10 @@ class _Resolved:
 
 def _matrix(cur, filters: Filters) -> Matrix:
     found = q.status_department_counts(cur, filters, filters.period())
-    names = {d["id"]: d["name"] for d in cat.list_items(cur, "department")}
+    return _build_matrix(found, {d["id"]: d["name"] for d in cat.list_items(cur, "department")})
+
+
+def _build_matrix(found: list[dict], names: dict[int, str]) -> Matrix:
     cells = {(r["status"], r["department_id"]): int(r["n"]) for r in found}
     present = sorted({d for _, d in cells}, key=lambda d: names.get(d, ""))
     return Matrix(

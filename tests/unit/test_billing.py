@@ -125,8 +125,8 @@ def test_two_batches_made_at_once_never_share_a_discount(world, four, monkeypatc
     barrier = threading.Barrier(2, timeout=10)
     real = bs.approved_not_sent
 
-    def both_read_first(cur):
-        found = real(cur)
+    def both_read_first(cur, *args):
+        found = real(cur, *args)
         barrier.wait()
         return found
 

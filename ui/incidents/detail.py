@@ -15,7 +15,8 @@ from lib.domain import now as clock_now
 from lib.store import Store
 from lib.usecases import bulk_actions, incidents, settings
 from lib.usecases.incidents import EVENT_LABELS, SCOPE_KINDS
-from ui import errors
+from ui import errors, spec_cache
+from ui.chart_blocks import Unvalidated
 from ui.incidents import charts
 from ui.incidents.form import FLASH, fields, save_edit
 from ui.text import plain
@@ -257,8 +258,11 @@ def render(store: Store, user: User, incident_id: int) -> None:
         if points.empty:
             st.info("Os logins afetados não têm coordenadas: não há mapa.")
         else:
-            st.altair_chart(
-                charts.map_chart(points, charts.login_points(view.members)),
+            # cached by its data, unvalidated on the server (ui/spec_cache.py)
+            st.altair_chart(  # type: ignore[call-overload]
+                Unvalidated(
+                    spec_cache.chart(charts.map_chart, points, charts.login_points(view.members))
+                ),
                 key="incident_map",
             )
             st.caption(

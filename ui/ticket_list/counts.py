@@ -1,5 +1,11 @@
 """The Atendimentos count matrix: tickets by status and department over the filtered set, each
-count a button that narrows the filters to its own cell, row or column."""
+count a button that narrows the filters to its own cell, row or column.
+
+The matrix sits in an expander, collapsed by default, that tracks its state: the matrix is
+counted and its 40-odd buttons built only while it is open; closed, the page counts only the
+total its label shows (the buttons cost about a fifth of a warm rerun, and counting by status
+and department 80 ms of CPU at 10M against under 1 ms for the total; issue 17). Opening it
+reruns the page, which then counts and draws it."""
 
 from __future__ import annotations
 
@@ -11,9 +17,20 @@ from lib.usecases import ticket_list as tl
 from ui.text import plain
 from ui.ticket_list.filters import pick_cell
 
+OPEN = "tk_counts_open"  # the expander's state (True while open)
 
-def render(matrix: tl.Matrix) -> None:
-    with st.expander(f"Contagem por status e departamento · {fmt.number(matrix.total, 0)}"):
+
+def render(matrix: tl.Matrix | None, total: int) -> None:
+    """The expander, labelled with the total; the matrix inside while it is open (`matrix` is
+    None when the page did not count it: the expander was closed when the run began)."""
+    box = st.expander(
+        f"Contagem por status e departamento · {fmt.number(total, 0)}",
+        key=OPEN,
+        on_change="rerun",
+    )
+    if not box.open or matrix is None:
+        return
+    with box:
         if not matrix.departments:
             st.caption("Nenhum atendimento com estes filtros.")
         else:

@@ -90,11 +90,7 @@ def incident_view(store: Store, actor: User, incident_id: int) -> IncidentView:
         members = inc.members(cur, incident_id)
         contract_ids = sorted({m["contract_id"] for m in members if m["contract_id"] is not None})
         end = incident["ended_at"] or clock_now()
-        overlaps = [
-            o
-            for o in inc.live_requests_of_contracts(cur, contract_ids)
-            if o["incident_id"] is None and o["start"] < end and o["end"] > incident["started_at"]
-        ]
+        overlaps = inc.overlapping_requests(cur, contract_ids, incident["started_at"], end)
         return IncidentView(
             incident,
             inc.scope_values(cur, incident_id),
