@@ -26,6 +26,23 @@ from lib.domain import StaleState
 
 Cursor = duckdb.DuckDBPyConnection
 
+# The errors the store and use-cases catch, on either engine (issue 18): a constraint refused
+# the row, two transactions conflicted, or anything the database raised.
+try:
+    import psycopg
+
+    _PG_CONSTRAINT: tuple[type[Exception], ...] = (psycopg.errors.IntegrityError,)
+    _PG_CONFLICT: tuple[type[Exception], ...] = (
+        psycopg.errors.SerializationFailure,
+        psycopg.errors.DeadlockDetected,
+    )
+    _PG_ERROR: tuple[type[Exception], ...] = (psycopg.Error,)
+except ImportError:  # PostgreSQL is optional: a DuckDB-only install has no psycopg
+    _PG_CONSTRAINT = _PG_CONFLICT = _PG_ERROR = ()
+ConstraintError: tuple[type[Exception], ...] = (duckdb.ConstraintException, *_PG_CONSTRAINT)
+ConflictError: tuple[type[Exception], ...] = (duckdb.TransactionException, *_PG_CONFLICT)
+StoreError: tuple[type[Exception], ...] = (duckdb.Error, *_PG_ERROR)
+
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Nothing is downloaded or loaded behind our back: a SQLite file (or any file a known extension
 # reads) would otherwise make DuckDB fetch an extension from the internet.

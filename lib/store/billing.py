@@ -8,10 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import duckdb
-
 from lib.domain import StaleState
-from lib.store import Cursor, one, rows, scalar
+from lib.store import ConstraintError, Cursor, one, rows, scalar
 
 _LAST_REFUSAL = """(SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
                     WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado')"""
@@ -222,7 +220,7 @@ def insert_batch(
                 [start, end, at, by, key],
             )
         )
-    except duckdb.ConstraintException as exc:  # the same click, still being saved
+    except ConstraintError as exc:  # the same click, still being saved
         raise StaleState(
             "Este lote já está sendo criado pelo mesmo clique. Recarregue a página."
         ) from exc
@@ -239,7 +237,7 @@ def claim(cur: Cursor, ticket_id: int, batch_id: int) -> bool:
             "ON CONFLICT DO NOTHING RETURNING ticket_id",
             [ticket_id, batch_id],
         ).fetchall()
-    except duckdb.ConstraintException:
+    except ConstraintError:
         return False
     return bool(done)
 

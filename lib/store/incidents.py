@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
-from lib.store import Cursor, one, reports, rows, scalar
+from lib.store import ConstraintError, Cursor, one, reports, rows, scalar
 from lib.store.tickets import DISCOUNT_FIELDS
 
 INCIDENT_FIELDS = (
@@ -27,7 +25,7 @@ INCIDENT_FIELDS = (
 )
 # Two sessions saving one idempotency key at once: DuckDB may refuse the second at COMMIT as a
 # constraint violation rather than a transaction conflict (the caller then reads the winner).
-KeyTaken = duckdb.ConstraintException
+KeyTaken = ConstraintError
 
 # scope kind -> the login column it matches (compared trimmed and case-insensitively)
 SCOPE_COLUMNS = {"bairro": "neighbourhood", "cto": "cto_box", "login": "username"}

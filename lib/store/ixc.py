@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from lib.domain import StaleState
-from lib.store import Cursor, one, rows, scalar
+from lib.store import ConstraintError, Cursor, one, rows, scalar
 from lib.store import catalog as cat
 
 TABLES = ("customer", "contract", "login")
@@ -164,7 +163,7 @@ def _write(cur: Cursor, sql: str) -> None:
     is a stale screen, not an unexpected error."""
     try:
         cur.execute(sql)
-    except duckdb.ConstraintException as exc:
+    except ConstraintError as exc:
         raise StaleState(
             "Outra importação gravou estes mesmos registros ao mesmo tempo. Simule de novo."
         ) from exc

@@ -84,6 +84,8 @@ def translate(sql: str) -> str:
 class PgCursor:
     """A psycopg cursor with the slice of the DuckDB cursor API the store uses."""
 
+    engine = "postgresql"  # lib.store.dialect picks PostgreSQL's spelling by it
+
     def __init__(self, conn: psycopg.Connection, release) -> None:
         self._conn = conn
         self._cur = conn.cursor()

@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from lib.store import Cursor, rows
+from lib.store import Cursor, dialect, rows
 
 FACTS = "report_facts"
 
@@ -175,8 +175,8 @@ def headline(cur: Cursor, selected: int | None) -> list[dict]:
                        AS approved_total,
                    count(*) FILTER (WHERE decision IN {APPROVED}) AS approved,
                    count(*) FILTER (WHERE decision IN {DECIDED}) AS decided,
-                   median(assume_s) AS assume_seconds,
-                   median(apply_s) AS apply_seconds
+                   {dialect.median(cur, "assume_s")} AS assume_seconds,
+                   {dialect.median(cur, "apply_s")} AS apply_seconds
             FROM {FACTS} WHERE TRUE{extra}
             GROUP BY is_current""",
         params,
@@ -252,7 +252,7 @@ def durations(cur: Cursor, selected: int | None) -> list[dict]:
         cur,
         f"""WITH q AS (
                 SELECT reason, count(*) AS requests,
-                       quantile_cont(minutes, [0.05, 0.25, 0.5, 0.75, 0.95]) AS p
+                       {dialect.quantiles(cur, "minutes", (0.05, 0.25, 0.5, 0.75, 0.95))} AS p
                 FROM {FACTS} WHERE is_current AND minutes IS NOT NULL{extra}
                 GROUP BY reason)
             SELECT reason, requests, p[1] AS p05, p[2] AS p25, p[3] AS p50, p[4] AS p75,
@@ -273,10 +273,11 @@ def handling_times(cur: Cursor, selected: int | None) -> list[dict]:
                 FROM {FACTS} WHERE is_current{extra})
             , q AS (
                 SELECT month, 'assumir' AS measure, count(assume_h) AS n,
-                       quantile_cont(assume_h, [0.5, 0.9]) AS p
+                       {dialect.quantiles(cur, "assume_h", (0.5, 0.9))} AS p
                 FROM f WHERE assume_h IS NOT NULL GROUP BY month
                 UNION ALL
-                SELECT month, 'aplicar', count(apply_h), quantile_cont(apply_h, [0.5, 0.9])
+                SELECT month, 'aplicar', count(apply_h),
+                       {dialect.quantiles(cur, "apply_h", (0.5, 0.9))}
                 FROM f WHERE apply_h IS NOT NULL GROUP BY month)
             SELECT month, measure, n, p[1] AS p50, p[2] AS p90 FROM q
             ORDER BY month, measure""",
@@ -377,7 +378,7 @@ def by_decider(cur: Cursor, selected: int | None) -> list[dict]:
                        count(*) FILTER (WHERE decision IN {APPROVED}
                                         AND approved_amount <> computed_amount) AS adjusted,
                        count(*) FILTER (WHERE decision = 'reprovado') AS rejected,
-                       median(decide_s) AS decide_s
+                       {dialect.median(cur, "decide_s")} AS decide_s
                 FROM {FACTS}
                 WHERE is_current AND decided_by IS NOT NULL AND decision IN {DECIDED}{extra}
                 GROUP BY decided_by)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
-
-from lib.store import Cursor, one, rows, scalar
+from lib.store import ConflictError, ConstraintError, Cursor, one, rows, scalar
 
 _STAFF_COLS = "id, username, name, email, role, department_id, password_hash, active"
 
@@ -90,7 +88,7 @@ def ensure_guard(cur: Cursor, name_key: str) -> None:
         cur.execute(
             "INSERT INTO login_guard (name_key) VALUES (?) ON CONFLICT DO NOTHING", [name_key]
         )
-    except (duckdb.ConstraintException, duckdb.TransactionException):
+    except (*ConstraintError, *ConflictError):
         pass  # created by the concurrent attempt
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
 from lib.domain import StaleState
-from lib.store import Cursor, one, reports, rows, scalar
+from lib.store import ConstraintError, Cursor, one, reports, rows, scalar
 
 
 class KeyTaken(StaleState):
@@ -96,7 +94,7 @@ def insert_ticket(cur: Cursor, values: dict[str, Any]) -> int:
             "RETURNING id",
             [values[c] for c in cols],
         ).fetchall()
-    except duckdb.ConstraintException as exc:
+    except ConstraintError as exc:
         if "idempotency_key" not in str(exc):
             raise
         # Shown only if the other save then rolled back too (the caller returns the winner
