@@ -29,7 +29,9 @@ def _pg_store(tmp_path) -> Store:
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in PG_URL else "?"
-    return Store(f"{PG_URL}{sep}options=-csearch_path%3D{schema},public")
+    from lib.store.pg import PgStore
+
+    return PgStore(f"{PG_URL}{sep}options=-csearch_path%3D{schema},public")
 
 
 @pytest.fixture

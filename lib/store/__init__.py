@@ -74,13 +74,6 @@ def is_postgres(path: str | Path) -> bool:
 class Store:
     engine = "duckdb"
 
-    def __new__(cls, path: str | Path, **kwargs: Any) -> Store:
-        if cls is Store and is_postgres(path):
-            from lib.store.pg import PgStore
-
-            return super().__new__(PgStore)
-        return super().__new__(cls)
-
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
         if self.path != ":memory:":

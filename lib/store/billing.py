@@ -328,7 +328,9 @@ def batches(cur: Cursor, limit: int = 100) -> list[dict]:
            LEFT JOIN staff s ON s.id = b.created_by
            LEFT JOIN billing_batch_item i ON i.batch_id = b.id
            LEFT JOIN discount_request dr ON dr.ticket_id = i.ticket_id
-           GROUP BY ALL ORDER BY b.id DESC LIMIT ?""",
+           GROUP BY b.id, b.period_start, b.period_end, b.created_at, b.closed_at,
+                    b.pushed_at, s.name
+           ORDER BY b.id DESC LIMIT ?""",
         [limit],
     )
 

@@ -51,7 +51,7 @@ def totals_per_year(cur: Cursor, customer_id: int) -> list[dict]:
     applied) and applied amounts."""
     return rows(
         cur,
-        """SELECT year(t.opened_at) AS year, count(*) AS tickets,
+        """SELECT CAST(extract(year FROM t.opened_at) AS INTEGER) AS year, count(*) AS tickets,
                   count(dr.ticket_id) AS discounts,
                   coalesce(sum(dr.computed_amount), 0) AS computed,
                   coalesce(sum(dr.approved_amount)
@@ -60,7 +60,7 @@ def totals_per_year(cur: Cursor, customer_id: int) -> list[dict]:
                       AS applied
            FROM ticket t LEFT JOIN discount_request dr ON dr.ticket_id = t.id
            WHERE t.customer_id = ?
-           GROUP BY ALL ORDER BY year DESC""",
+           GROUP BY 1 ORDER BY year DESC""",
         [customer_id],
     )
 

@@ -388,7 +388,7 @@ def monthly_stats(
     return rows(
         cur,
         "SELECT date_trunc('month', i.started_at)::DATE AS month, i.reason, "
-        f"count(*) AS incidents FROM incident i WHERE {where} GROUP BY ALL ORDER BY month, reason",
+        f"count(*) AS incidents FROM incident i WHERE {where} GROUP BY 1, 2 ORDER BY month, reason",
         params,
     )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from lib.domain import DomainError
-from lib.store import APP_ID, Store, connect, migration_files
+from lib.store import APP_ID, Store, connect, is_postgres, migration_files
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB file
@@ -203,6 +203,10 @@ def _identify(p: Path, con: duckdb.DuckDBPyConnection) -> Kind:
 
 
 def open_checked(path: str | Path, *, before_open: Callable[[str], None] | None = None) -> Store:
+    if is_postgres(path):  # issue 18 (branch): no file checks, the server is the operators'
+        from lib.store.pg import PgStore
+
+        return PgStore(str(path))
     """The store at `path`, after `check_file`, opened for writing (not yet migrated).
     `before_open(path)` runs between the check and the open, on a file known to be this app's
     store or about to be created (lib.bootstrap narrows the file permissions there)."""

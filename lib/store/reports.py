@@ -240,7 +240,7 @@ def monthly(cur: Cursor, selected: int | None) -> list[dict]:
                    coalesce(sum(approved_amount) FILTER (WHERE decision IN {APPROVED}), 0)
                        AS approved_total
             FROM {FACTS} WHERE is_current{extra}
-            GROUP BY ALL ORDER BY month, reason""",
+            GROUP BY month, reason ORDER BY month, reason""",
         params,
     )
 
@@ -298,7 +298,7 @@ def top_places(cur: Cursor, selected: int | None, by: str, limit: int) -> list[d
                        AS approved_total
             FROM {FACTS} f LEFT JOIN login l ON l.id = f.login_id
             WHERE f.is_current{extra}
-            GROUP BY ALL ORDER BY customers DESC, requests DESC, place LIMIT $limit""",
+            GROUP BY 1 ORDER BY customers DESC, requests DESC, place LIMIT $limit""",
         {"limit": int(limit), **params},
     )
 
@@ -309,7 +309,7 @@ def decisions(cur: Cursor, selected: int | None) -> list[dict]:
         cur,
         f"""SELECT reason, decision, count(*) AS requests
             FROM {FACTS} WHERE is_current{extra}
-            GROUP BY ALL ORDER BY reason, decision""",
+            GROUP BY reason, decision ORDER BY reason, decision""",
         params,
     )
 
@@ -326,7 +326,7 @@ def tickets_by_department(
     return rows(
         cur,
         f"""WITH g AS (SELECT department_id, status, count(*) AS tickets FROM ticket t
-                       WHERE {" AND ".join(where)} GROUP BY ALL)
+                       WHERE {" AND ".join(where)} GROUP BY department_id, status)
             SELECT coalesce(dp.name, '?') AS department, g.status, g.tickets
             FROM g LEFT JOIN department dp ON dp.id = g.department_id
             ORDER BY department, g.status""",
@@ -340,7 +340,7 @@ def discount_tickets_by_department(cur: Cursor, selected: int | None) -> list[di
     return rows(
         cur,
         f"""WITH g AS (SELECT department_id, status, count(*) AS tickets FROM {FACTS}
-                       WHERE is_current{extra} GROUP BY ALL)
+                       WHERE is_current{extra} GROUP BY department_id, status)
             SELECT coalesce(dp.name, '?') AS department, g.status, g.tickets
             FROM g LEFT JOIN department dp ON dp.id = g.department_id
             ORDER BY department, g.status""",

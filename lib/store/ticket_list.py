@@ -444,7 +444,7 @@ def status_department_counts(
     return rows(
         cur,
         f"""SELECT t.status, t.department_id, count(*) AS n {_from(criteria)}
-            WHERE {where} GROUP BY ALL""",
+            WHERE {where} GROUP BY t.status, t.department_id""",
         params,
     )
 

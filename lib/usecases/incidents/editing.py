@@ -79,7 +79,7 @@ def open_incident(
                 + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts),
             )
             return incident_id
-    except (StaleState, inc.KeyTaken):
+    except (StaleState, *inc.KeyTaken):
         # a second click raced the first in another session: return the one that won
         with store.read() as cur:
             existing = inc.incident_by_key(cur, idempotency_key)
