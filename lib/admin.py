@@ -139,6 +139,36 @@ def _import_ixc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy(args: argparse.Namespace) -> int:
+    """Copy a whole store to another engine (issue 18): DuckDB file <-> postgresql://…"""
+    from lib.store import is_postgres
+    from lib.store.transfer import copy_store
+
+    if not is_postgres(args.source) and not Path(args.source).exists():
+        print(f"{args.source} não existe.", file=sys.stderr)
+        return 1
+    if not is_postgres(args.dest) and Path(args.dest).exists():
+        print(
+            f"{args.dest} já existe: a cópia só escreve numa base nova (ou num banco "
+            "PostgreSQL), para não apagar nada por engano.",
+            file=sys.stderr,
+        )
+        return 1
+    source = open_store(args.source, demo=False)
+    try:
+        dest = open_store(args.dest, demo=False)
+        try:
+            copied = copy_store(source, dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    for table, n in sorted(copied.items()):
+        print(f"{table}: {n}")
+    print(f"Cópia conferida: {sum(copied.values())} linhas em {len(copied)} tabelas.")
+    return 0
+
+
 def _progress(kind: str, done: int, total: int) -> None:
     print(f"\r{kind}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
@@ -176,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         "--dry-run", action="store_true", help="report what would change; write nothing"
     )
     ixc.set_defaults(run=_import_ixc)
+    cpy = sub.add_parser(
+        "copy", help="copy a whole store to another engine (DuckDB <-> PostgreSQL)"
+    )
+    cpy.add_argument("--from", dest="source", required=True, help="FILE.duckdb or postgresql://…")
+    cpy.add_argument("--to", dest="dest", required=True, help="a new FILE.duckdb or postgresql://…")
+    cpy.set_defaults(run=_copy)
     args = parser.parse_args(argv)
     private_umask()  # a backup or a restored store holds password hashes, like the store
     try:

@@ -98,6 +98,14 @@ class PgCursor:
     def fetchall(self) -> list[tuple]:
         return self._cur.fetchall() if self._cur.description is not None else []
 
+    def fetchmany(self, size: int) -> list[tuple]:
+        return self._cur.fetchmany(size) if self._cur.description is not None else []
+
+    @property
+    def raw(self) -> psycopg.Cursor:
+        """The psycopg cursor itself (for COPY, in lib.store.transfer)."""
+        return self._cur
+
     def fetchone(self) -> tuple | None:
         return self._cur.fetchone() if self._cur.description is not None else None
 
