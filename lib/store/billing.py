@@ -11,8 +11,10 @@ from typing import Any
 from lib.domain import StaleState
 from lib.store import ConstraintError, Cursor, one, rows, scalar
 
-_LAST_REFUSAL = """(SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
-                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado')"""
+# the newest refusal's reason (ORDER BY … LIMIT 1: arg_max is DuckDB's)
+_LAST_REFUSAL = """(SELECT i.outcome_reason FROM billing_batch_item i
+                    WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado'
+                    ORDER BY i.outcome_at DESC LIMIT 1)"""
 
 
 def _days(due_days: list[int] | None) -> str:
@@ -80,7 +82,7 @@ def _unrefreshed(cur: Cursor) -> list[int] | None:
     report_discount: this list is what invalidates it, row by row."""
     state, logged = cur.execute(
         """SELECT (SELECT watermark FROM report_state WHERE name = 'discount'),
-                  (SELECT list(DISTINCT ticket_id) FROM report_change)"""
+                  (SELECT array_agg(DISTINCT ticket_id) FROM report_change)"""
     ).fetchall()[0]
     if state is None:
         return None
@@ -127,21 +129,31 @@ def candidate_view(cur: Cursor, due_days: list[int], limit: int, offset: int) ->
                   AND {_in_progress(cur)}
                   AND NOT EXISTS (SELECT 1 FROM billing_pending p
                                   WHERE p.ticket_id = dr.ticket_id))
+            , per_day AS (
+                SELECT due_day, count(*) AS n, coalesce(sum(approved_amount), 0) AS approved,
+                       coalesce(sum(computed_amount), 0) AS computed,
+                       count(*) FILTER (WHERE ticket_id IN (SELECT i.ticket_id
+                           FROM billing_batch_item i WHERE i.outcome = 'recusado'))
+                         AS refused_before
+                FROM cand GROUP BY due_day)
+            -- one array per column (array_agg: both engines; a list of structs is DuckDB's)
             SELECT
-              (SELECT list({{'due_day': due_day, 'n': n, 'approved': approved,
-                            'computed': computed, 'refused_before': refused_before}})
-               FROM (SELECT due_day, count(*) AS n, coalesce(sum(approved_amount), 0) AS approved,
-                            coalesce(sum(computed_amount), 0) AS computed,
-                            count(*) FILTER (WHERE ticket_id IN (SELECT i.ticket_id
-                                FROM billing_batch_item i WHERE i.outcome = 'recusado'))
-                              AS refused_before
-                     FROM cand GROUP BY due_day)),
-              (SELECT list(ticket_id ORDER BY decided_at, ticket_id)
+              (SELECT array_agg(due_day ORDER BY due_day) FROM per_day),
+              (SELECT array_agg(n ORDER BY due_day) FROM per_day),
+              (SELECT array_agg(approved ORDER BY due_day) FROM per_day),
+              (SELECT array_agg(computed ORDER BY due_day) FROM per_day),
+              (SELECT array_agg(refused_before ORDER BY due_day) FROM per_day),
+              (SELECT array_agg(ticket_id ORDER BY decided_at, ticket_id)
                FROM (SELECT ticket_id, decided_at FROM cand
-                     ORDER BY decided_at, ticket_id LIMIT ? OFFSET ?))""",
+                     ORDER BY decided_at, ticket_id LIMIT ? OFFSET ?) AS page)""",
         [int(limit), int(offset)],
     ).fetchall()[0]
-    return {"summary": found[0] or [], "page": found[1] or []}
+    names = ("due_day", "n", "approved", "computed", "refused_before")
+    summary = [
+        dict(zip(names, values, strict=True))
+        for values in zip(*(c or [] for c in found[:5]), strict=True)
+    ]
+    return {"summary": summary, "page": list(found[5] or [])}
 
 
 def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
@@ -156,8 +168,7 @@ def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
         f"""SELECT dr.ticket_id, dr.decision, dr.contract_id, dr.computed_amount,
                    dr.approved_amount, dr.opened_at, dr.incident_started_at,
                    dr.signal_returned_at, dr.decided_at, t.protocol, t.status, t.customer_id,
-                   (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
-                     WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
+                   {_LAST_REFUSAL} AS last_refusal
             FROM (SELECT * FROM discount_request WHERE ticket_id IN ({listed})) dr
             JOIN (SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})) t
               ON t.id = dr.ticket_id""",

@@ -76,8 +76,9 @@ def search_customers(cur: Cursor, text: str, limit: int = 20) -> list[dict]:
         cur,
         f"""WITH hits AS ({" UNION ALL ".join(branches)}),
            best AS (
-               SELECT id, min(rank) AS rank, arg_min(login_id, rank) AS login_id,
-                      arg_min(contract_id, rank) AS contract_id
+               SELECT id, min(rank) AS rank,
+                      (array_agg(login_id ORDER BY rank))[1] AS login_id,
+                      (array_agg(contract_id ORDER BY rank))[1] AS contract_id
                FROM hits GROUP BY id)
            SELECT c.id, c.name, c.cpf_cnpj, c.phones, c.neighbourhood, c.city,
                   b.rank = 0 AS exact,

@@ -1,6 +1,6 @@
 """Where DuckDB and PostgreSQL spell the same answer differently, both spellings, side by side
 (issue 18). Everything else in the store is written once, in the SQL both accept; the DuckDB
-names PostgreSQL lacks but can define (`strip_accents`, `epoch_us`, `contains`, `arg_max`…)
+names PostgreSQL lacks but can define (`strip_accents`, `epoch_us`, `contains`…)
 are created on PostgreSQL by `lib.store.pg.PREAMBLE` instead.
 
 A cursor says its engine: `PgCursor.engine` is "postgresql"; a DuckDB cursor has none.

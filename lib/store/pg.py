@@ -40,25 +40,7 @@ PREAMBLE = (
     " PARALLEL SAFE AS $f$ SELECT to_timestamp($1 / 1000000.0) AT TIME ZONE 'UTC' $f$",
     "CREATE OR REPLACE FUNCTION contains(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE"
     " PARALLEL SAFE AS $f$ SELECT strpos($1, $2) > 0 $f$",
-    # arg_max / arg_min (value, key): the value at the greatest / least key
-    "CREATE OR REPLACE FUNCTION _argext_max(state anycompatiblearray, v anycompatible,"
-    " k anycompatible) RETURNS anycompatiblearray LANGUAGE sql IMMUTABLE AS $f$"
-    " SELECT CASE WHEN k IS NULL THEN state WHEN state IS NULL OR k > state[2]"
-    " THEN ARRAY[v, k] ELSE state END $f$",
-    "CREATE OR REPLACE FUNCTION _argext_min(state anycompatiblearray, v anycompatible,"
-    " k anycompatible) RETURNS anycompatiblearray LANGUAGE sql IMMUTABLE AS $f$"
-    " SELECT CASE WHEN k IS NULL THEN state WHEN state IS NULL OR k < state[2]"
-    " THEN ARRAY[v, k] ELSE state END $f$",
-    "CREATE OR REPLACE FUNCTION _argext_final(state anycompatiblearray) RETURNS anycompatible"
-    " LANGUAGE sql IMMUTABLE AS $f$ SELECT state[1] $f$",
 )
-# CREATE AGGREGATE has no OR REPLACE before PostgreSQL 12 and no IF NOT EXISTS: made once.
-AGGREGATES = {
-    "arg_max": "CREATE AGGREGATE arg_max(anycompatible, anycompatible) (SFUNC = _argext_max,"
-    " STYPE = anycompatiblearray, FINALFUNC = _argext_final)",
-    "arg_min": "CREATE AGGREGATE arg_min(anycompatible, anycompatible) (SFUNC = _argext_min,"
-    " STYPE = anycompatiblearray, FINALFUNC = _argext_final)",
-}
 
 _TOKEN = re.compile(
     r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I
@@ -142,14 +124,6 @@ class PgStore(Store):
         with self._pool.connection() as conn:
             for statement in PREAMBLE:
                 conn.execute(statement)
-            for name, statement in AGGREGATES.items():
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                    " WHERE p.proname = %s AND n.nspname = current_schema()",
-                    [name],
-                ).fetchone()
-                if not exists:
-                    conn.execute(statement)
 
     def cursor(self) -> PgCursor:  # type: ignore[override]
         conn = self._pool.getconn()
