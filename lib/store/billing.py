@@ -5,7 +5,6 @@ what keeps a discount out of two batches)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -158,8 +157,7 @@ def candidate_page(cur: Cursor, ids: list[int]) -> list[dict]:
         f"""SELECT dr.ticket_id, dr.decision, dr.contract_id, dr.computed_amount,
                    dr.approved_amount, dr.opened_at, dr.incident_started_at,
                    dr.signal_returned_at, dr.decided_at, t.protocol, t.status, t.customer_id,
-                   (SELECT arg_max(i.outcome_reason, i.outcome_at) FROM billing_batch_item i
-                     WHERE i.ticket_id = dr.ticket_id AND i.outcome = 'recusado') AS last_refusal
+                   {_LAST_REFUSAL} AS last_refusal
             FROM (SELECT * FROM discount_request WHERE ticket_id IN ({listed})) dr
             JOIN (SELECT id, protocol, status, customer_id FROM ticket WHERE id IN ({listed})) t
               ON t.id = dr.ticket_id""",
@@ -333,10 +331,6 @@ def batches(cur: Cursor, limit: int = 100) -> list[dict]:
            GROUP BY ALL ORDER BY b.id DESC LIMIT ?""",
         [limit],
     )
-
-
-def zero() -> Decimal:
-    return Decimal("0.00")
 
 
 def pending_batch(cur: Cursor, ticket_id: int) -> int | None:
