@@ -24,9 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from bench import server_rerun
 from bench.server_rerun import ROOT, TIMES_ENV, _free_port, _runs
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -34,30 +34,10 @@ PROFILE_ENV = "DESCONTO_BENCH_PROFILE"
 LAUNCHER_ENV = "DESCONTO_BENCH_LAUNCHER"
 
 
-def _hook_times() -> None:
-    """bench.server_rerun's hook: each script run's duration appended to TIMES_ENV's file."""
-    from streamlit.runtime.scriptrunner import script_runner
-
-    out = os.environ[TIMES_ENV]
-    real = script_runner.ScriptRunner._run_script
-
-    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
-        t0 = time.perf_counter()
-        try:
-            return real(self, rerun_data)
-        finally:
-            with open(out, "a", encoding="utf-8") as f:
-                f.write(f"{(time.perf_counter() - t0) * 1000:.1f}\n")
-
-    script_runner.ScriptRunner._run_script = timed  # type: ignore[method-assign]
-
-
 def serve() -> None:
     """`python -m bench.first_start serve ARGS...`: bench.server_rerun's timed `streamlit run`,
     and with DESCONTO_BENCH_PROFILE=FILE the first script run's cProfile written to FILE."""
     from streamlit.runtime.scriptrunner import script_runner
-
-    from bench import server_rerun
 
     starts = os.environ[TIMES_ENV] + ".starts"
     real_run = script_runner.ScriptRunner._run_script
@@ -71,13 +51,11 @@ def serve() -> None:
     if os.environ.get(LAUNCHER_ENV):  # the way `make run` and the systemd unit start it
         from ui import launcher
 
-        _hook_times()
+        server_rerun.install_run_timer()
         raise SystemExit(launcher.main(sys.argv[2:]))
     out = os.environ.get(PROFILE_ENV)
     if out:
         import cProfile
-
-        from streamlit.runtime.scriptrunner import script_runner
 
         real = script_runner.ScriptRunner._run_script
         done: list[bool] = []
@@ -132,14 +110,7 @@ def one_start(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.02)
+        server_rerun.wait_healthy(url, proc, t0, step=0.02)
         out["health_s"] = time.perf_counter() - t0
         wall0 = time.time() - (time.perf_counter() - t0)
         page.goto(url)

@@ -26,27 +26,56 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMES_ENV = "DESCONTO_BENCH_RUN_TIMES"
+PROFILE_DIR_ENV = "DESCONTO_BENCH_PROFILE_DIR"  # a cProfile of every script run, run-N.prof
+
+
+def install_run_timer() -> None:
+    """Wrap Streamlit's ScriptRunner._run_script: each script run's duration (ms) appended to
+    the file TIMES_ENV names, and with PROFILE_DIR_ENV set, each run's cProfile written there."""
+    import cProfile
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    out = os.environ[TIMES_ENV]
+    prof_dir = os.environ.get(PROFILE_DIR_ENV)
+    real = script_runner.ScriptRunner._run_script
+    count = [0]
+
+    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
+        prof = cProfile.Profile() if prof_dir else None
+        t0 = time.perf_counter()
+        try:
+            return real(self, rerun_data) if prof is None else prof.runcall(real, self, rerun_data)
+        finally:
+            with open(out, "a", encoding="utf-8") as f:
+                f.write(f"{(time.perf_counter() - t0) * 1000:.1f}\n")
+            if prof is not None and prof_dir:
+                count[0] += 1
+                prof.dump_stats(str(Path(prof_dir) / f"run-{count[0]}.prof"))
+
+    script_runner.ScriptRunner._run_script = timed  # type: ignore[method-assign]
 
 
 def serve() -> None:
     """`python -m bench.server_rerun serve ARGS...`: streamlit run, every script run timed."""
-    from streamlit.runtime.scriptrunner import script_runner
     from streamlit.web import cli
 
-    out = os.environ[TIMES_ENV]
-    real = script_runner.ScriptRunner._run_script
-
-    def timed(self, rerun_data):  # type: ignore[no-untyped-def]
-        t0 = time.perf_counter()
-        try:
-            return real(self, rerun_data)
-        finally:
-            with open(out, "a", encoding="utf-8") as f:
-                f.write(f"{(time.perf_counter() - t0) * 1000:.1f}\n")
-
-    script_runner.ScriptRunner._run_script = timed  # type: ignore[method-assign]
+    install_run_timer()
     sys.argv = ["streamlit", "run", *sys.argv[2:]]
     cli.main()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, t0: float, step: float = 0.05) -> None:
+    """Until the server at `url` answers its health check (RuntimeError if it exits or takes
+    over 120 s from `t0`)."""
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                return
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(step)
 
 
 def _free_port() -> int:
@@ -75,8 +104,12 @@ def measure(
     user: str = "supervisor",
     password: str = "demo1234",
     pages: list[str] | None = None,
+    addresses: dict[str, str] | None = None,
+    profile: Path | None = None,
 ) -> dict:
-    """`pages`: only the pages with these titles or addresses (all when None)."""
+    """`pages`: only the pages with these titles or addresses (all when None); `addresses`:
+    instead of the pages, these {label: address} (with a query string, e.g. a filtered list);
+    `profile`: a folder for a cProfile of every script run."""
     from playwright.sync_api import sync_playwright
 
     from lib.auth import Role, User
@@ -95,6 +128,9 @@ def measure(
             "DESCONTO_BACKUP_DIR": str(Path(tmp) / "backups"),
             TIMES_ENV: str(times),
         }
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+            env[PROFILE_DIR_ENV] = str(profile)
         url = f"http://127.0.0.1:{port}"
         result: dict = {"pages": {}}
         with sync_playwright() as p:
@@ -115,14 +151,7 @@ def measure(
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             try:
-                while True:
-                    try:
-                        with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                            break
-                    except OSError:
-                        if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                            raise RuntimeError("the server did not start") from None
-                        time.sleep(0.05)
+                wait_healthy(url, proc, t0)
                 page.goto(url)
                 page.get_by_label("Usuário").wait_for()
                 result["startup_s"] = time.perf_counter() - t0
@@ -139,8 +168,9 @@ def measure(
                 if pages:
                     wanted = {p.casefold() for p in pages}
                     chosen = [s for s in chosen if {s.title.casefold(), s.url_path} & wanted]
-                for spec in chosen:
-                    page.goto(f"{url}/{'' if spec.default else spec.url_path}")
+                targets = addresses or {s.title: "" if s.default else s.url_path for s in chosen}
+                for label, address in targets.items():
+                    page.goto(f"{url}/{address}")
                     page.wait_for_selector(idle, state="attached")
                     page.wait_for_timeout(300)
                     page.wait_for_selector(idle, state="attached")
@@ -155,7 +185,7 @@ def measure(
                         runs = _runs(times)
                         if len(runs) > before:
                             warm.append(runs[-1])
-                    result["pages"][spec.title] = warm
+                    result["pages"][label] = warm
                 result["rss_mb"] = rss_mb(proc.pid)
             finally:
                 browser.close()

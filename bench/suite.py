@@ -70,8 +70,9 @@ def times_paired_ms(
 
 
 def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    from bench.open_request import pct
+
+    return pct(values, 95)
 
 
 def row(

@@ -45,8 +45,8 @@ def open_store(path: str | None = None, *, demo: bool | None = None, seed: bool 
     store = open_checked(path, before_open=private_files)
     try:
         store.migrate(demo=demo)
-        if seed and needs_demo_data(store):
-            fill_demo(store)
+        if seed:
+            fill_demo(store)  # seeds only when the demo still needs its data
         else:
             with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
                 catalog.fill_customer_search(cur)
@@ -71,9 +71,9 @@ def fill_demo(store: Store) -> None:
     """The demo's data and users, in one transaction, then the search column. A second call
     adds nothing (and seed_demo itself refuses, in its transaction, a store that already holds
     customers or tickets)."""
-    from lib.demo import seed_demo
-
     if needs_demo_data(store):  # not when an earlier call committed it (then only the search)
+        from lib.demo import seed_demo  # only then: a real store's start never imports the demo
+
         seed_demo(store)
     with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
         catalog.fill_customer_search(cur)

@@ -106,6 +106,8 @@ REASONS: dict[int, ReasonInfo] = {
         "massiva",
     ),
 }
+# The mass events an incident can be (rompimento, queda massiva, roubo de caixa).
+INCIDENT_REASONS = (3, 4, 5)
 
 VISIT_FINDINGS = {"equipamento": "Equipamento com defeito", "nap_cto": "NAP/CTO", "outro": "Outro"}
 
@@ -170,6 +172,22 @@ ACTION_LABELS = {
     Action.SOLUCIONAR: "Solucionar",
     Action.DESFAZER_APLICACAO: "Desfazer aplicação",
 }
+
+# Movements that are not ticket actions: a discount sent to billing in a batch, and billing's
+# refusal of it (lib/usecases/billing.py).
+BILLING_SENT_KIND = "enviar_faturamento"
+BILLING_REFUSED_KIND = "recusa_faturamento"
+# How a ticket's history names each movement kind.
+MOVEMENT_LABELS: dict[str, str] = {
+    **{a.value: label for a, label in ACTION_LABELS.items()},
+    BILLING_SENT_KIND: "Enviado ao faturamento",
+    BILLING_REFUSED_KIND: "Recusado pelo faturamento",
+}
+
+
+def movement_label(kind: str) -> str:
+    return MOVEMENT_LABELS.get(kind, kind)
+
 
 # The ticket state machine: for each action, the statuses it may start from and where it leads
 # (None: the status does not change).

@@ -47,11 +47,15 @@ class SyncScheduler:
             logs.unexpected(logs.new_error_id(), exc, user=None, page="sincronização IXC")
             return None
         for r in results:
-            logs.event("sincronização IXC", **{k: v for k, v in r.counts.items()}, kind=r.kind)
+            logs.event("sincronização IXC", **r.counts, kind=r.kind)
         return results
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30) -> None:
+        """Stop, and wait for a sync under way (the runtime then checkpoints and closes the
+        store: a sync still writing would find it closed)."""
         self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
 
 
 def start_scheduler(store: Store) -> SyncScheduler | None:

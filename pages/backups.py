@@ -8,7 +8,7 @@ from lib import fmt
 from lib.auth import Perm
 from lib.domain import DomainError
 from lib.usecases import backups
-from ui import errors, session
+from ui import errors, forms, session
 from ui.text import plain
 
 FLASH = "bk_flash"
@@ -48,8 +48,7 @@ def _backup_now() -> None:
 
 
 st.button("Fazer backup agora", type="primary", icon=":material/backup:", on_click=_backup_now)
-if message := st.session_state.pop(FLASH, None):
-    (st.success if message[0] == "ok" else st.error)(plain(message[1]))
+forms.flash(FLASH)
 
 
 def _list(items: list[backups.Backup]) -> None:

@@ -25,8 +25,7 @@ OUTCOMES = {"enviado": "Enviado", "aplicado": "Aplicado", "recusado": "Recusado 
 
 
 def flash() -> None:
-    if message := st.session_state.pop(FLASH, None):
-        (st.success if message[0] == "ok" else st.error)(plain(message[1]))
+    forms.flash(FLASH)
 
 
 PAGE = "bl_page"  # the page of candidates shown (1-based)

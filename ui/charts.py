@@ -517,8 +517,13 @@ def csv_bytes(df: pd.DataFrame, place_label: str | None = None) -> bytes:
 
 
 def title_of(chart: alt.TopLevelMixin) -> str:
-    title = chart.to_dict().get("title", {})
-    return title.get("text", "") if isinstance(title, dict) else str(title)
+    """The chart's title, read from the chart (no spec is built: an empty chart's box needs
+    only this)."""
+    title = getattr(chart, "title", "")  # Undefined, a string, or an alt.Title
+    text = title if isinstance(title, str) else getattr(title, "text", "")
+    if isinstance(text, list):
+        text = " ".join(str(t) for t in text)
+    return text if isinstance(text, str) else ""
 
 
 def png_spec(chart: alt.TopLevelMixin, context: list[str] | None = None, width: int = 800) -> dict:

@@ -20,8 +20,7 @@ FLASH = "cl_flash"
 
 
 def flash() -> None:
-    if message := st.session_state.pop(FLASH, None):
-        (st.success if message[0] == "ok" else st.error)(plain(message[1]))
+    forms.flash(FLASH)
 
 
 def results(found: list[dict]) -> int | None:
@@ -108,17 +107,20 @@ def record(p: ca.Profile) -> None:
             amount = fmt.brl(t["approved_amount"] or t["computed_amount"]) if t["decision"] else ""
             st.page_link(
                 "pages/tickets.py",
-                label=" · ".join(
-                    x
-                    for x in (
-                        t["protocol"],
-                        fmt.day(t["opened_at"]),
-                        t["subject"],
-                        STATUS_LABELS[Status(t["status"])],
-                        decision,
-                        amount,
+                # page_link labels render markdown: the subject is typed in Cadastros
+                label=plain(
+                    " · ".join(
+                        x
+                        for x in (
+                            t["protocol"],
+                            fmt.day(t["opened_at"]),
+                            t["subject"],
+                            STATUS_LABELS[Status(t["status"])],
+                            decision,
+                            amount,
+                        )
+                        if x
                     )
-                    if x
                 ),
                 query_params={"id": str(t["id"])},
             )

@@ -9,6 +9,8 @@ from typing import Any, cast
 
 import streamlit as st
 
+from ui.text import plain
+
 
 def labels(names: Mapping[Any, str]) -> Callable[[Any], str]:
     """`names.get` as a widget's format_func. Streamlit's stubs refuse its `str | None`, but a
@@ -49,3 +51,10 @@ def reset(name: str) -> None:
 def required_note(text: str = "Campos marcados são obrigatórios.") -> None:
     """The one line that says marked fields are required."""
     st.caption(text)
+
+
+def flash(key: str) -> None:
+    """Show, once, the ("ok" | "erro", message) a callback left under `key`; the message may
+    hold what someone typed, so it is shown as plain text."""
+    if message := st.session_state.pop(key, None):
+        (st.success if message[0] == "ok" else st.error)(plain(message[1]))

@@ -10,8 +10,13 @@ import streamlit as st
 
 from lib import fmt
 from lib.auth import User
+from lib.domain import DomainError
+from lib.ixc_api import IxcApiError, load_config
 from lib.store import Store
 from lib.usecases import ixc_import as imp
+from lib.usecases import ixc_sync
+from ui import errors
+from ui.text import plain
 
 UPLOAD = "ixc_up_"  # + kind
 LABELS = {
@@ -78,8 +83,6 @@ def report(results: list[imp.FileResult], *, done: bool, key: str = "file") -> N
 
 
 def _source(result: imp.FileResult) -> str:
-    from ui.text import plain
-
     enc = {"utf-8": "UTF-8", "cp1252": "Latin-1 (CP1252)", "latin-1": "Latin-1", "xlsx": "XLSX"}
     parts = [plain(result.file_name), enc.get(result.encoding, result.encoding)]
     if result.delimiter:
@@ -118,12 +121,6 @@ API_DONE = "ixc_api_done"
 
 def api_block(store: Store, user: User) -> None:
     """Sync from IXC's API: on demand (simulate first, or straight away) and the schedule."""
-    from lib.domain import DomainError
-    from lib.ixc_api import IxcApiError, load_config
-    from lib.usecases import ixc_sync
-    from ui import errors
-    from ui.text import plain
-
     st.subheader("Sincronizar pela API do IXC")
     try:
         cfg = load_config()

@@ -5,7 +5,6 @@ what keeps a discount out of two batches)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from lib.domain import StaleState
@@ -344,10 +343,6 @@ def batches(cur: Cursor, limit: int = 100) -> list[dict]:
            ORDER BY b.id DESC LIMIT ?""",
         [limit],
     )
-
-
-def zero() -> Decimal:
-    return Decimal("0.00")
 
 
 def pending_batch(cur: Cursor, ticket_id: int) -> int | None:

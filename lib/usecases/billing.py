@@ -27,7 +27,17 @@ import pandas as pd
 from lib import fmt
 from lib.auth import Perm, User, require
 from lib.discount import interruption_start
-from lib.domain import TZ, Decision, DomainError, NotFound, StaleState, Status, next_due_date
+from lib.domain import (
+    BILLING_REFUSED_KIND,
+    BILLING_SENT_KIND,
+    TZ,
+    Decision,
+    DomainError,
+    NotFound,
+    StaleState,
+    Status,
+    next_due_date,
+)
 from lib.domain import now as clock_now
 from lib.ixc_files import read_table
 from lib.spreadsheet import neutralise_frame
@@ -37,10 +47,8 @@ from lib.store import tickets as tk
 from lib.usecases.finance import _apply, _invoice_number
 from lib.usecases.transitions import load_ticket
 
-SENT_KIND = "enviar_faturamento"
-REFUSED_KIND = "recusa_faturamento"
-# how the ticket history names these movements
-MOVEMENT_LABELS = {SENT_KIND: "Enviado ao faturamento", REFUSED_KIND: "Recusado pelo faturamento"}
+SENT_KIND = BILLING_SENT_KIND
+REFUSED_KIND = BILLING_REFUSED_KIND
 # IXC's "Descontos adicionais" columns, in its order
 EXPORT_COLUMNS = ("id_contrato", "data", "quantidade", "valor_unitario", "descricao")
 MAX_PERIOD_DAYS = 93
@@ -500,17 +508,18 @@ def close_batch(
             ):
                 raise StaleState("O lote mudou enquanto você olhava. Recarregue o lote.")
             bs.release(cur, ticket_id, batch_id)
-            ticket, discount = load_ticket(cur, ticket_id)
+            # status and decision as bs.items read them in this transaction (a refusal changes
+            # neither, and nothing above touched a refused ticket)
             tk.insert_movement(
                 cur,
                 ticket_id=ticket_id,
                 at=now,
                 staff_id=actor.id,
                 kind=REFUSED_KIND,
-                from_status=ticket["status"],
-                to_status=ticket["status"],
-                from_decision=discount["decision"] if discount else None,
-                to_decision=discount["decision"] if discount else None,
+                from_status=item["status"],
+                to_status=item["status"],
+                from_decision=item["decision"],
+                to_decision=item["decision"],
                 note=(
                     f"Recusado pelo faturamento (lote nº {batch_id}): {reason}. O desconto "
                     "voltou para a fila do financeiro."

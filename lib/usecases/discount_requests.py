@@ -55,7 +55,7 @@ from lib.usecases.opening import (
     check_links,
     day,
     insert_new_ticket,
-    opened_result,
+    opened_for_key,
     resolve_address,
     saved_by_other,
 )
@@ -272,7 +272,7 @@ def _preview(
     if data.customer_id is not None:
         found = cat.links(cur, data.customer_id, data.login_id, data.contract_id)
         try:
-            contract = check_links(cur, data.customer_id, data.login_id, data.contract_id, found)
+            contract = check_links(data.customer_id, data.login_id, data.contract_id, found)
         except DomainError as exc:
             field_, _, message = str(exc).partition(": ")
             code = {v: k for k, v in _LINK_FIELDS.items()}.get(field_)
@@ -376,8 +376,7 @@ def opened_by_key(store: Store, actor: User, idempotency_key: str) -> Opened | N
     """The request this idempotency key already opened, if any."""
     require(actor, Perm.OPEN_DISCOUNT)
     with store.read() as cur:
-        existing = tk.ticket_id_by_key(cur, idempotency_key)
-        return opened_result(cur, existing, created=False) if existing is not None else None
+        return opened_for_key(cur, idempotency_key)
 
 
 def open_discount_request(
@@ -395,9 +394,8 @@ def open_discount_request(
     now = now or clock_now()
     try:
         with store.transaction() as cur:
-            existing = tk.ticket_id_by_key(cur, idempotency_key)
-            if existing is not None:
-                return opened_result(cur, existing, created=False)
+            if (done := opened_for_key(cur, idempotency_key)) is not None:
+                return done
             rules_ = Rules.from_settings(cat.settings(cur))
             if data.method and data.method != rules_.default_method:
                 require(actor, Perm.CHOOSE_METHOD)

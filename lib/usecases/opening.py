@@ -105,19 +105,12 @@ def resolve_address(
     return rec.get("address"), rec.get("latitude"), rec.get("longitude")
 
 
-def check_links(
-    cur: Cursor,
-    customer_id,
-    login_id,
-    contract_id,
-    found: dict[str, dict | None] | None = None,
-) -> dict | None:
+def check_links(customer_id, login_id, contract_id, found: dict[str, dict | None]) -> dict | None:
     """The login and contract must belong to the customer, and a login tied to a contract
     goes with that contract only (its fee is the one a discount uses). Returns the contract.
-    `found`: the records `cat.links` read for these ids (read here when not given)."""
+    `found`: the records `cat.links` read for these ids."""
     if customer_id is None:
         return None
-    found = found if found is not None else cat.links(cur, customer_id, login_id, contract_id)
     if found["customer"] is None:
         raise NotFound("Cliente não encontrado.")
     contract = None
@@ -250,6 +243,12 @@ def check_extras(cur: Cursor, extras: TicketExtras, now: datetime) -> None:
             raise DomainError("Técnico responsável: escolha alguém ativo da equipe.")
 
 
+def opened_for_key(cur: Cursor, idempotency_key: str) -> Opened | None:
+    """What this idempotency key already opened (created=False), if anything."""
+    existing = tk.ticket_id_by_key(cur, idempotency_key)
+    return opened_result(cur, existing, created=False) if existing is not None else None
+
+
 def opened_result(cur: Cursor, ticket_id: int | None, *, created: bool) -> Opened:
     """The saved ticket's id and protocol. `ticket_id` is None only when the idempotency key's
     ticket could not be read back, which a committed key rules out."""
@@ -274,9 +273,9 @@ def saved_by_other(store: Store, idempotency_key: str, exc: StaleState) -> Opene
     pause = 0.005
     while True:
         with store.read() as cur:
-            existing = tk.ticket_id_by_key(cur, idempotency_key)
-            if existing is not None:
-                return opened_result(cur, existing, created=False)
+            found = opened_for_key(cur, idempotency_key)
+        if found is not None:
+            return found
         if time.monotonic() >= deadline:
             raise exc
         time.sleep(pause)
@@ -299,9 +298,8 @@ def _open_ticket(
     store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime
 ) -> Opened:
     with store.transaction() as cur:
-        existing = tk.ticket_id_by_key(cur, idempotency_key)
-        if existing is not None:
-            return opened_result(cur, existing, created=False)
+        if (done := opened_for_key(cur, idempotency_key)) is not None:
+            return done
         if data.subject_id is None:
             raise DomainError("Assunto: escolha o assunto do atendimento.")
         subject = cat.get_item(cur, "subject", data.subject_id)
@@ -323,7 +321,7 @@ def _open_ticket(
         if data.customer_id is None and (data.login_id or data.contract_id):
             raise DomainError("Cliente: escolha o cliente do login e do contrato.")
         found = cat.links(cur, data.customer_id, data.login_id, data.contract_id)
-        check_links(cur, data.customer_id, data.login_id, data.contract_id, found)
+        check_links(data.customer_id, data.login_id, data.contract_id, found)
         check_extras(cur, data.extras, now)
         address, lat, lon = resolve_address(
             cur, data.address, data.customer_id, data.login_id, data.contract_id, found

@@ -19,6 +19,7 @@ from lib.discount import METHODS
 from lib.domain import (
     DECISION_LABELS,
     DISCOUNT_SUBJECT,
+    INCIDENT_REASONS,
     REASONS,
     STATUS_LABELS,
     TZ,
@@ -245,7 +246,6 @@ VIEWS = {
     "metodo": "Método de cálculo",
     "incidentes": "Incidentes",
 }
-INCIDENT_REASONS = (3, 4, 5)  # the mass events an incident can be
 
 
 @dataclass

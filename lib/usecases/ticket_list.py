@@ -34,7 +34,7 @@ from lib.store import catalog as cat
 from lib.store import ticket_list as q
 
 PAGE_SIZE = 50
-AMBER_DAYS = 15
+AMBER_DAYS = q.DEADLINE_NEAR_DAYS  # the row's "perto" mark = the "em risco" filter
 SORT_LABELS = {"abertura": "Abertura (recentes)", "prazo": "Prazo (mais próximo)"}
 OPEN_DECISIONS = frozenset({Decision.AGUARDANDO_RETORNO, Decision.PENDENTE, Decision.APROVADO})
 assert OPEN_DECISIONS == {Decision(d) for d in q.OPEN_DECISIONS}  # the deadline order's "open"

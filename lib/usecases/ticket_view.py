@@ -14,7 +14,6 @@ from lib import fmt
 from lib.auth import User, can
 from lib.discount import METHODS, CalculationError, Rules, calculate_discount, interruption_start
 from lib.domain import (
-    ACTION_LABELS,
     ADDRESS_ORIGIN_LABELS,
     BEST_TIME_LABELS,
     DECISION_LABELS,
@@ -31,10 +30,10 @@ from lib.domain import (
     Action,
     Decision,
     Status,
+    movement_label,
 )
 from lib.store import Store
 from lib.store import catalog as cat
-from lib.usecases.billing import MOVEMENT_LABELS
 
 # In the order the detail panel shows them: the decisions a queue is worked through come
 # first, so they sit in view without scrolling; the rarer actions follow.
@@ -179,7 +178,7 @@ def history_rows(history: list[dict]) -> pd.DataFrame:
             {
                 "Quando": fmt.day_time(m["created_at"]),
                 "Quem": m["staff"] or "—",
-                "Ação": ACTION_LABELS.get(m["kind"], MOVEMENT_LABELS.get(m["kind"], m["kind"])),
+                "Ação": movement_label(m["kind"]),
                 "De → Para": change,
                 "Decisão": decided,
                 "Observação": m["note"],

@@ -14,8 +14,8 @@ from lib.domain import REASONS
 from ui.charts import (
     COUNT,
     MONEY,
-    PT_BR_LOCALE,
     REASON_COLOURS,
+    _finish,
     _month_axis,
     _month_axis_h,
     bars_height,
@@ -27,17 +27,6 @@ INCIDENT_REASON_SCALE = alt.Scale(
     domain=[REASONS[c].label for c in (3, 4, 5)], range=[REASON_COLOURS[c] for c in (3, 4, 5)]
 )
 TOP_METRICS = {"customers": "Clientes afetados", "computed": "Valor calculado (R$)"}
-
-
-def _finish(
-    chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, subtitle: str = ""
-) -> alt.Chart:
-    params: dict = {"text": title, "anchor": "start"}
-    if subtitle:
-        params["subtitle"] = subtitle
-    return chart.properties(title=alt.Title(**params), width="container").configure(
-        locale=PT_BR_LOCALE
-    )
 
 
 def monthly_frame(rows: list[dict]) -> pd.DataFrame:

@@ -7,17 +7,17 @@ import streamlit as st
 
 from lib import fmt
 from lib.auth import User
-from lib.domain import ACTION_LABELS, PRIORITY_LABELS, STATUS_LABELS, Status
+from lib.domain import PRIORITY_LABELS, STATUS_LABELS, Status, movement_label
 from lib.store import Store
 from lib.usecases import customers, ticket_actions
 from ui.new_ticket.state import FLASH, assume
 from ui.text import plain
 
 
-def recent_tickets(store: Store, user: User, customer_id: int, title: str) -> None:
+def recent_tickets(store: Store, user: User, customer_id: int, customer_name: str) -> None:
     """The customer's latest tickets, the one just saved among them."""
     found = customers.recent_tickets(store, user, customer_id)
-    st.markdown(f"**{title}**")  # the caller escapes what people typed
+    st.markdown(f"**Atendimentos de {plain(customer_name)}**")
     if not found:
         st.caption("Nenhum atendimento deste cliente ainda.")
         return
@@ -71,7 +71,7 @@ def saved_panel(store: Store, user: User, ticket_id: int) -> None:
             [
                 {
                     "Quando": fmt.day_time(m["created_at"]),
-                    "Movimentação": ACTION_LABELS.get(m["kind"], m["kind"]),
+                    "Movimentação": movement_label(m["kind"]),
                     "Status": " → ".join(
                         STATUS_LABELS[Status(s)]
                         for s in dict.fromkeys((m["from_status"], m["to_status"]))
@@ -87,9 +87,7 @@ def saved_panel(store: Store, user: User, ticket_id: int) -> None:
             key=f"novo_history_{ticket_id}",
         )
         if ticket["customer_id"] is not None:
-            recent_tickets(
-                store, user, ticket["customer_id"], f"Atendimentos de {plain(ticket['customer'])}"
-            )
+            recent_tickets(store, user, ticket["customer_id"], ticket["customer"])
             st.page_link(
                 "pages/new_ticket.py",
                 label="Novo atendimento para este cliente",

@@ -218,7 +218,9 @@ def close_incident(
             contract_ids = sorted(
                 {m["contract_id"] for m in members if m["contract_id"] is not None}
             )
-            live = inc.live_requests_of_contracts(cur, contract_ids)
+            live_of: dict[int, list[dict]] = {}  # the live requests, by contract (read once)
+            for o in inc.live_requests_of_contracts(cur, contract_ids):
+                live_of.setdefault(o["contract_id"], []).append(o)
             linked = inc.linked_requests(cur, incident_id)
             returned = 0
             for req in linked:
@@ -226,9 +228,8 @@ def close_incident(
                     continue
                 taken = [
                     (o["start"], o["end"])
-                    for o in live
-                    if o["contract_id"] == req["contract_id"]
-                    and o["ticket_id"] != req["ticket_id"]
+                    for o in live_of.get(req["contract_id"], [])
+                    if o["ticket_id"] != req["ticket_id"]
                     and o["decision"] != Decision.AGUARDANDO_RETORNO.value
                 ]
                 _record_return(cur, actor, now, req, end, rules, incident_id, taken)
@@ -252,8 +253,8 @@ def close_incident(
                         continue
                     others = [
                         o
-                        for o in live
-                        if o["contract_id"] == contract_id and o["start"] < end and o["end"] > start
+                        for o in live_of.get(contract_id, [])
+                        if o["start"] < end and o["end"] > start
                     ]
                     if any(o["incident_id"] is None for o in others):
                         individual += (

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from lib import fmt
 from lib.domain import (
+    INCIDENT_REASONS,
     TZ,
     DomainError,
     NotFound,
@@ -16,7 +17,6 @@ from lib.store import Cursor
 from lib.store import incidents as inc
 from lib.usecases.discount_requests import oldest_date
 
-INCIDENT_REASONS = (3, 4, 5)
 SCOPE_KINDS = {"bairro": "Bairros", "cto": "Caixas CTO/NAP", "login": "Logins PPPoE"}
 SCOPE_SINGULAR = {"bairro": "bairro", "cto": "caixa CTO/NAP", "login": "login"}
 EVENT_LABELS = {
