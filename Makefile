@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lint format bench bench-pages browser clean-data
+.PHONY: run test check lint format bench bench-pages browser postgres clean-data
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,8 +26,16 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-test: $(VENV)/.installed-test browser lint
-	$(PY) -m pytest -n 2 -q
+# The store, use-case and AppTest tests run on DuckDB and on PostgreSQL (issue 18): without a
+# DESCONTO_TEST_PG of your own, a throwaway server from Debian's packages is started in a
+# temporary folder on a free port for the run, and stopped at the end.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(VENV)/.installed-test browser postgres lint
+	@if [ -n "$$DESCONTO_TEST_PG" ]; then $(PY) -m pytest -n 2 -q; \
+	else $(PY) -m tests.pg_server run -- $(PY) -m pytest -n 2 -q; fi
 
 # The fast part, before each commit (under a minute): lint, formatting, types, unit tests.
 check: lint

@@ -17,26 +17,49 @@ settings.load_profile("ci")
 os.environ.setdefault("DESCONTO_VALIDATE_CHARTS", "1")
 
 
-PG_URL = os.environ.get("DESCONTO_TEST_PG")  # spike: run the store-backed tests on PostgreSQL
+# Issue 18: with DESCONTO_TEST_PG (a PostgreSQL URL; `make test` starts a throwaway server and
+# sets it), every test that takes the `store` fixture, and so every use-case and AppTest test,
+# runs twice: on DuckDB and on PostgreSQL, each test in a schema of its own.
+PG_URL = os.environ.get("DESCONTO_TEST_PG")
+ENGINES = ["duckdb", *(["postgresql"] if PG_URL else [])]
 
 
-def _pg_store(tmp_path) -> Store:
+def pg_schema_url(prefix: str = "t") -> str:
+    """A fresh, empty schema on the test server, as a URL whose connections use it."""
     import uuid
 
     import psycopg
 
-    schema = "t_" + uuid.uuid4().hex[:12]
+    assert PG_URL is not None, "DESCONTO_TEST_PG is not set"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in PG_URL else "?"
-    from lib.store.pg import PgStore
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema},public"
 
-    return PgStore(f"{PG_URL}{sep}options=-csearch_path%3D{schema},public")
+
+def open_store(engine: str, tmp_path) -> Store:
+    """A new, migrated-from-nothing store on `engine` (not migrated yet)."""
+    if engine == "postgresql":
+        from lib.store.pg import PgStore
+
+        return PgStore(pg_schema_url())
+    return Store(tmp_path / "test.duckdb")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """The engine under test. A test marked `duckdb_only("why")` is about the DuckDB file
+    itself (its .wal, file locks, memory limit, file backups) and is skipped on PostgreSQL."""
+    only = request.node.get_closest_marker("duckdb_only")
+    if request.param == "postgresql" and only is not None:
+        pytest.skip(f"DuckDB only: {only.args[0] if only.args else 'the DuckDB file itself'}")
+    return request.param
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = _pg_store(tmp_path) if PG_URL else Store(tmp_path / "test.duckdb")
+def store(engine, tmp_path) -> Store:
+    s = open_store(engine, tmp_path)
     s.migrate()
     yield s
     s.close()

@@ -3,6 +3,8 @@ in a temporary folder, listening on a free local port, stopped and deleted at th
 
     python -m tests.pg_server start FOLDER   prints the URL (postgresql://…) and leaves it running
     python -m tests.pg_server stop FOLDER
+    python -m tests.pg_server run -- COMMAND…  starts one in a temporary folder, runs COMMAND
+                                               with DESCONTO_TEST_PG set, stops it, exits as COMMAND
 
 `make test` starts one when `DESCONTO_TEST_PG` is not set (and installs the `postgresql` package
 first when its binaries are missing). PostgreSQL refuses to run as root, and CI runs as root: the
@@ -84,7 +86,23 @@ def stop(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def run(command: list[str]) -> int:
+    """COMMAND with DESCONTO_TEST_PG pointing at a throwaway server, stopped whatever happens."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="desconto-pg-"))
+    try:
+        url = start(folder)
+        print(f"PostgreSQL de teste: {url}", flush=True)
+        return subprocess.run(command, env={**os.environ, "DESCONTO_TEST_PG": url}).returncode
+    finally:
+        stop(folder)
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["run"]:
+        command = argv[2:] if argv[1:2] == ["--"] else argv[1:]
+        raise SystemExit(run(command))
     if len(argv) != 2 or argv[0] not in ("start", "stop"):
         raise SystemExit(__doc__)
     folder = Path(argv[1])

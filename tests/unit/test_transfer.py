@@ -3,18 +3,16 @@ PostgreSQL -> DuckDB round trip gives identical tables and sequences."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from lib.store import Store, transfer
+from tests.conftest import PG_URL, pg_schema_url
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("DESCONTO_TEST_PG")
 
 
 @pytest.fixture
@@ -37,17 +35,6 @@ def _contents(store: Store) -> tuple[dict, dict]:
         return rows, transfer.sequences(cur)
 
 
-def _pg_schema_url() -> str:
-    import psycopg
-
-    assert PG_URL is not None
-    schema = "copy_" + uuid.uuid4().hex[:10]
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema},public"
-
-
 def test_a_duckdb_copy_is_identical_tables_and_sequences(demo_source, tmp_path):
     dest = Store(tmp_path / "copy.duckdb")
     copied = transfer.copy_store(demo_source, dest)
@@ -60,7 +47,7 @@ def test_a_duckdb_copy_is_identical_tables_and_sequences(demo_source, tmp_path):
 def test_duckdb_to_postgresql_and_back_is_identical(demo_source, tmp_path):
     from lib.store.pg import PgStore
 
-    pg = PgStore(_pg_schema_url())
+    pg = PgStore(pg_schema_url("copy"))
     try:
         transfer.copy_store(demo_source, pg)
         back = Store(tmp_path / "back.duckdb")
