@@ -13,7 +13,8 @@ DEFAULT_SESSION_HOURS = 12.0
 
 
 def db_path() -> str:
-    """DESCONTO_DB: the DuckDB file (default data/desconto.duckdb in the project)."""
+    """DESCONTO_DB: the DuckDB file (default data/desconto.duckdb in the project), or a
+    PostgreSQL URL (postgresql://user:password@host:port/database)."""
     return os.environ.get("DESCONTO_DB") or str(DEFAULT_DB)
 
 
@@ -78,7 +79,10 @@ def backup_keep() -> int:
 
 def setup_code_file(db: str) -> Path:
     """DESCONTO_SETUP_CODE_FILE: where the first start's one-time setup code is written, readable
-    only by the service user (default: beside the store, <store>.codigo-configuracao)."""
+    only by the service user (default: beside the store, <store>.codigo-configuracao; for a
+    PostgreSQL store, data/postgresql.codigo-configuracao in the project)."""
+    if db.startswith(("postgresql://", "postgres://")):
+        db = str(ROOT / "data" / "postgresql")
     return Path(os.environ.get("DESCONTO_SETUP_CODE_FILE") or f"{db}.codigo-configuracao")
 
 

@@ -23,7 +23,7 @@ from lib import auth, config, ixc_scheduler, logs
 from lib.auth import User
 from lib.bootstrap import fill_demo, needs_demo_data, open_store
 from lib.domain import DomainError
-from lib.store import Store
+from lib.store import Store, is_postgres, shown
 from lib.usecases import backups, first_start
 
 _LOCK = threading.Lock()
@@ -257,7 +257,7 @@ class Runtime:
             self.store.close()
             if self.setup_file is not None:
                 self.setup_file.unlink(missing_ok=True)
-            logs.event("base fechada", db=self.path, wal=Path(f"{self.path}.wal").exists())
+            logs.event("base fechada", db=shown(self.path), wal=Path(f"{self.path}.wal").exists())
         except Exception as exc:  # at exit: say it, never raise
             logs.unexpected(logs.new_error_id(), exc, user=None, page="encerramento")
 
@@ -282,7 +282,8 @@ def start(path: str | None = None) -> Runtime:
     """The process's runtime for the store at `path` (default DESCONTO_DB), started on the
     first call. Raises StoreUnavailable (pt-BR) when the file cannot be this app's store, and
     ValueError (pt-BR) for a bad setting."""
-    path = os.path.realpath(path or config.db_path())
+    path = path or config.db_path()
+    path = path if is_postgres(path) else os.path.realpath(path)
     with _LOCK:
         if (running := _RUNNING.get(path)) is not None:
             return running
@@ -302,7 +303,7 @@ def start(path: str | None = None) -> Runtime:
             rt.demo_seeder = DemoSeeder(store).start()
         logs.event(
             "base aberta",
-            db=path,
+            db=shown(path),
             demo="sim" if rt.demo else "não",
             version=store.schema_version(),
             backups=f"a cada {every:g} min em {directory}, mantendo {keep}"

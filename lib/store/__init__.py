@@ -68,7 +68,16 @@ def migration_files() -> list[tuple[int, str]]:
 
 
 def is_postgres(path: str | Path) -> bool:
+    """DESCONTO_DB names a PostgreSQL database (a URL) rather than a DuckDB file."""
     return str(path).startswith(("postgresql://", "postgres://"))
+
+
+_URL_PASSWORD = re.compile(r"^(postgres(?:ql)?://[^:/@]*):[^/?#]*@")
+
+
+def shown(path: str | Path) -> str:
+    """The store's name as logs and screens may show it: a URL's password replaced by ***."""
+    return _URL_PASSWORD.sub(r"\1:***@", str(path))
 
 
 class Store:

@@ -76,3 +76,13 @@ def test_the_command_refuses_to_write_over_an_existing_file(demo_source, tmp_pat
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Cópia conferida" in done.stdout
+
+
+def test_a_postgresql_password_is_never_shown():
+    from lib.store import shown
+
+    assert shown("postgresql://app:s3cr@t:x@db.isp:5432/desconto") == (
+        "postgresql://app:***@db.isp:5432/desconto"
+    )
+    assert shown("postgres://app@db/desconto") == "postgres://app@db/desconto"
+    assert shown("/srv/data/desconto.duckdb") == "/srv/data/desconto.duckdb"
