@@ -12,19 +12,35 @@ error, so nothing is half-written.
 
 from __future__ import annotations
 
+import functools
+import random
 import re
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import duckdb
 
 from lib.domain import StaleState
 
-Cursor = duckdb.DuckDBPyConnection
+
+class Cursor(Protocol):
+    """What the store calls on a cursor, and both engines' cursors have: a DuckDB connection's
+    cursor, and lib.store.pg.PgCursor over psycopg. DuckDB-only calls (`register`, for bulk
+    loads) narrow the cursor to `duckdb.DuckDBPyConnection` where the dialect is DuckDB's."""
+
+    def execute(self, query: str, parameters: Any = ..., /) -> Cursor: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchone(self) -> Any: ...
+    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
+    @property
+    def description(self) -> Any: ...
+    def close(self) -> None: ...
+
 
 # The errors the store and use-cases catch, on either engine (issue 18): a constraint refused
 # the row, two transactions conflicted, or anything the database raised.
@@ -43,6 +59,59 @@ ConstraintError: tuple[type[Exception], ...] = (duckdb.ConstraintException, *_PG
 ConflictError: tuple[type[Exception], ...] = (duckdb.TransactionException, *_PG_CONFLICT)
 StoreError: tuple[type[Exception], ...] = (duckdb.Error, *_PG_ERROR)
 
+
+class WriteConflict(StaleState):
+    """Two transactions wrote the same rows at once and the engine refused this one (DuckDB's
+    write-write conflict, PostgreSQL's serialization failure or deadlock). A use-case marked
+    `@retrying` runs again on a fresh snapshot; the user sees this message only when every
+    attempt conflicted."""
+
+    def __init__(
+        self,
+        message: str = "Outro usuário alterou este registro ao mesmo tempo. "
+        "Recarregue e tente de novo.",
+    ) -> None:
+        super().__init__(message)  # a caller may prefix it: type(exc)(f"Protocolo …: {exc}")
+
+
+# A conflicting use-case runs at most this many times. Every round of conflicts lets at least
+# one writer commit (PostgreSQL makes the later writer wait for the first to finish, then fail;
+# DuckDB fails the later writer at once), so k writers on one row need at most k attempts.
+CONFLICT_ATTEMPTS = 5
+CONFLICT_BACKOFF_S = 0.01  # the first wait's upper bound; doubled per attempt, with jitter
+_attempting = threading.local()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def retrying(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run `use_case` again when its transaction loses a write conflict (WriteConflict), up to
+    CONFLICT_ATTEMPTS times, waiting a short random while between attempts. Only for use-cases
+    that are one transaction and do nothing outside it: each attempt starts from nothing and
+    re-reads the state it checks, so a conditional update bound to the screen's state refuses
+    with its own message once the other writer's change is visible. A retrying use-case called
+    by another one does not retry on its own: the outermost one does."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if getattr(_attempting, "depth", 0):
+            return use_case(*args, **kwargs)
+        _attempting.depth = 1
+        try:
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                try:
+                    return use_case(*args, **kwargs)
+                except WriteConflict:
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise
+                    time.sleep(random.uniform(0, CONFLICT_BACKOFF_S * 2**attempt))
+            raise AssertionError("unreachable")
+        finally:
+            _attempting.depth = 0
+
+    return run
+
+
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Nothing is downloaded or loaded behind our back: a SQLite file (or any file a known extension
 # reads) would otherwise make DuckDB fetch an extension from the internet.
@@ -53,7 +122,7 @@ SERVER_CHECKPOINT_THRESHOLD = "1GiB"
 CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> Cursor:
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A raw DuckDB connection with the app's configuration (for inspecting files and backups)."""
     return duckdb.connect(str(path), read_only=read_only, config=dict(CONNECT_CONFIG))
 
@@ -87,7 +156,7 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = connect(self.path, read_only=read_only)
+        self._con: duckdb.DuckDBPyConnection = connect(self.path, read_only=read_only)
         # once for the whole database instance: every cursor inherits it (issue 17)
         self._con.execute(f"SET GLOBAL TimeZone = '{TIME_ZONE}'")
         self._lock = threading.Lock()
@@ -115,9 +184,7 @@ class Store:
             cur.execute("COMMIT")
         except duckdb.TransactionException as exc:
             _rollback(cur)
-            raise StaleState(
-                "Outro usuário alterou este registro ao mesmo tempo. Recarregue e tente de novo."
-            ) from exc
+            raise WriteConflict() from exc
         except BaseException:
             _rollback(cur)
             raise

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from lib.domain import DomainError
-from lib.store import APP_ID, Store, connect, is_postgres, migration_files
+from lib.store import APP_ID, Cursor, Store, connect, is_postgres, migration_files
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB file
@@ -159,7 +159,7 @@ def _open_error(p: Path, exc: duckdb.Error) -> StoreUnavailable:
     return StoreUnavailable(f"Não foi possível abrir a base {p} ({exc}). Nada foi alterado.")
 
 
-def _identify(p: Path, con: duckdb.DuckDBPyConnection) -> Kind:
+def _identify(p: Path, con: Cursor) -> Kind:
     db = con.execute("SELECT current_database()").fetchall()[0][0]
     tables = {
         r[0]

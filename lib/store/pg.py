@@ -10,15 +10,14 @@ differ, the store keeps both versions side by side (see `DIALECT`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from lib.domain import StaleState
-from lib.store import Store
+from lib.store import Store, WriteConflict
 
 # DuckDB spellings the schema uses that PostgreSQL lacks, defined once per database: `DOUBLE`
 # as a type, `strip_accents()` (unaccent, from postgresql-contrib).
@@ -73,14 +72,14 @@ class PgCursor:
         self._cur = conn.cursor()
         self._release = release
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):
-        self._cur.execute(translate(sql), params if params else None)  # type: ignore[arg-type]
+    def execute(self, sql: str, params: Any = None, /) -> PgCursor:
+        self._cur.execute(translate(sql), params if params else None)
         return self
 
     def fetchall(self) -> list[tuple]:
         return self._cur.fetchall() if self._cur.description is not None else []
 
-    def fetchmany(self, size: int) -> list[tuple]:
+    def fetchmany(self, size: int = 1, /) -> list[tuple]:
         return self._cur.fetchmany(size) if self._cur.description is not None else []
 
     @property
@@ -125,7 +124,7 @@ class PgStore(Store):
             for statement in PREAMBLE:
                 conn.execute(statement)
 
-    def cursor(self) -> PgCursor:  # type: ignore[override]
+    def cursor(self) -> PgCursor:
         conn = self._pool.getconn()
         return PgCursor(conn, self._pool.putconn)
 
@@ -144,11 +143,9 @@ class PgStore(Store):
         try:
             yield cur
             cur.execute("COMMIT")
-        except psycopg.errors.SerializationFailure as exc:
+        except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
             _rollback(cur)
-            raise StaleState(
-                "Outro usuário alterou este registro ao mesmo tempo. Recarregue e tente de novo."
-            ) from exc
+            raise WriteConflict() from exc
         except BaseException:
             _rollback(cur)
             raise

@@ -41,7 +41,7 @@ from lib.domain import (
 from lib.domain import now as clock_now
 from lib.ixc_files import read_table
 from lib.spreadsheet import neutralise_frame
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import billing as bs
 from lib.store import tickets as tk
 from lib.usecases.finance import _apply, _invoice_number
@@ -266,6 +266,7 @@ def period_view(
     return PeriodView(states, by_due, rows, page, pages, page_size)
 
 
+@retrying
 def create_batch(
     store: Store,
     actor: User,
@@ -429,6 +430,7 @@ class CloseDone:
         return text + f" {self.left} ainda sem resposta do faturamento."
 
 
+@retrying
 def close_batch(
     store: Store,
     actor: User,

@@ -10,7 +10,7 @@ from typing import Any
 
 from lib.auth import Perm, User, require
 from lib.domain import DISCOUNT_SUBJECT, FINANCE_DEPARTMENT, PRIORITY_LABELS, DomainError, NotFound
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.usecases import audit
 
@@ -107,6 +107,7 @@ def _clean(cur: Cursor, info: ListInfo, values: dict[str, Any], item_id: int | N
     return out
 
 
+@retrying
 def create(store: Store, actor: User, table: str, values: dict[str, Any]) -> int:
     """Add an item (active). Returns its id."""
     require(actor, Perm.MANAGE_SETTINGS)
@@ -127,6 +128,7 @@ def _load(cur: Cursor, info: ListInfo, item_id: int) -> dict:
     return item
 
 
+@retrying
 def edit(store: Store, actor: User, table: str, item_id: int, values: dict[str, Any]) -> None:
     require(actor, Perm.MANAGE_SETTINGS)
     info = _info(table)
@@ -167,6 +169,7 @@ def _editable(info: ListInfo, item: dict) -> dict:
     return {k: item[k] for k in cat.LISTS[info.table] if k != "active"}
 
 
+@retrying
 def set_active(store: Store, actor: User, table: str, item_id: int, active: bool) -> str:
     """Switch an item off (or on again). Returns a pt-BR confirmation."""
     require(actor, Perm.MANAGE_SETTINGS)

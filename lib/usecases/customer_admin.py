@@ -11,7 +11,7 @@ from typing import Any
 from lib.auth import Perm, User, require
 from lib.documents import digits
 from lib.domain import DomainError, NotFound
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.store import customer_admin as ca
 from lib.store import ixc as store_ixc
@@ -79,6 +79,7 @@ def _audit(cur: Cursor, actor: User, target: str, old: dict | None, new: dict) -
         audit.record(cur, actor, "cadastro_alterado", target, field=field, old=before, new=after)
 
 
+@retrying
 def save_customer(
     store: Store,
     actor: User,
@@ -131,6 +132,7 @@ def save_customer(
     return customer_id
 
 
+@retrying
 def save_contract(
     store: Store,
     actor: User,
@@ -174,6 +176,7 @@ def save_contract(
     return contract_id
 
 
+@retrying
 def save_login(
     store: Store,
     actor: User,

@@ -42,7 +42,7 @@ from lib.domain import (
     next_due_date,
 )
 from lib.domain import now as clock_now
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.store import tickets as tk
 from lib.usecases import incident_link
@@ -393,105 +393,113 @@ def open_discount_request(
         raise ValueError("idempotency_key is required")
     now = now or clock_now()
     try:
-        with store.transaction() as cur:
-            if (done := opened_for_key(cur, idempotency_key)) is not None:
-                return done
-            rules_ = Rules.from_settings(cat.settings(cur))
-            if data.method and data.method != rules_.default_method:
-                require(actor, Perm.CHOOSE_METHOD)
-            preview = _preview(cur, data, rules_, now, actor)
-            if not preview.errors:
-                data = incident_link.apply_incident(cur, data)
-            if preview.errors:
-                raise DomainError(
-                    " ".join(
-                        (f"{_LINK_FIELDS[f.code]}: " if f.code in _LINK_FIELDS else "") + f.message
-                        for f in preview.errors
-                    )
-                )
-            subject, dept_id = cat.subject_and_department(cur, DISCOUNT_SUBJECT, FINANCE_DEPARTMENT)
-            if subject is None or dept_id is None:
-                raise DomainError(
-                    "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está cadastrado."
-                )
-            check_extras(cur, data.extras, now)
-            address, lat, lon = resolve_address(
-                cur, data.address, data.customer_id, data.login_id, data.contract_id, preview.links
-            )
-            calc = preview.calc
-            message = procedure_text(data, preview)
-            if data.message.strip():
-                message += "\n\n" + data.message.strip()
-            note = exception_note(preview, data, actor)
-            opened = insert_new_ticket(
-                cur,
-                actor,
-                now,
-                idempotency_key,
-                subject_id=subject["id"],
-                subject_description=subject["description"] or DISCOUNT_SUBJECT,
-                department_id=dept_id,
-                customer_id=data.customer_id,
-                login_id=data.login_id,
-                contract_id=data.contract_id,
-                address_origin=data.address.origin,
-                address=address,
-                latitude=lat,
-                longitude=lon,
-                origin="I",
-                message=message,
-                extras=data.extras,
-            )
-            ticket_id = opened.ticket_id
-            # The exception note and its reasons go in with the request (no second write).
-            tk.insert_discount(
-                cur,
-                {
-                    "ticket_id": ticket_id,
-                    "contract_id": data.contract_id,
-                    "reason": data.reason,
-                    "reason_details": json.dumps(data.reason_details, default=str),
-                    "description": data.description.strip(),
-                    "occurred_on": data.occurred_on,
-                    "opened_at": data.opened_at,
-                    "incident_started_at": data.incident_started_at
-                    if data.reason in (3, 4, 5)
-                    else None,
-                    "signal_returned_at": data.signal_returned_at,
-                    "method": preview.method,
-                    "monthly_fee": preview.monthly_fee,
-                    "minutes": calc.minutes if calc else None,
-                    "counted_units": calc.counted_units if calc else None,
-                    "computed_amount": calc.amount if calc else None,
-                    "decision": Decision.PENDENTE if calc else Decision.AGUARDANDO_RETORNO,
-                    "opa_protocol": data.opa_protocol.strip(),
-                    "deadline": preview.deadline,
-                    "confirmation_reason": data.confirmation_reason.strip()
-                    if note and preview.needs_confirmation
-                    else None,
-                    "overlap_override_reason": data.overlap_override_reason.strip()
-                    if note and preview.overlaps
-                    else None,
-                    "overlap_override_by": actor.id if note and preview.overlaps else None,
-                    "exception_note": note or None,
-                },
-            )
-            if data.incident_id is not None:
-                incident_link.after_linked_open(cur, actor, now, ticket_id, data.incident_id)
-            after_open(
-                cur,
-                actor,
-                now,
-                ticket_id,
-                data.extras,
-                note="Atendimento aberto." + (f" {note}" if note else ""),
-            )
-            return opened
+        return _open_discount_request(store, actor, data, idempotency_key, now)
     except StaleState as exc:
         # A concurrent save of the same key conflicted with this one: return the winner.
         return saved_by_other(store, idempotency_key, exc)
 
 
+@retrying
+def _open_discount_request(
+    store: Store, actor: User, data: DiscountRequestInput, idempotency_key: str, now: datetime
+) -> Opened:
+    with store.transaction() as cur:
+        if (done := opened_for_key(cur, idempotency_key)) is not None:
+            return done
+        rules_ = Rules.from_settings(cat.settings(cur))
+        if data.method and data.method != rules_.default_method:
+            require(actor, Perm.CHOOSE_METHOD)
+        preview = _preview(cur, data, rules_, now, actor)
+        if not preview.errors:
+            data = incident_link.apply_incident(cur, data)
+        if preview.errors:
+            raise DomainError(
+                " ".join(
+                    (f"{_LINK_FIELDS[f.code]}: " if f.code in _LINK_FIELDS else "") + f.message
+                    for f in preview.errors
+                )
+            )
+        subject, dept_id = cat.subject_and_department(cur, DISCOUNT_SUBJECT, FINANCE_DEPARTMENT)
+        if subject is None or dept_id is None:
+            raise DomainError(
+                "O assunto DESCONTO EM FATURA ou o departamento FINANCEIRO não está cadastrado."
+            )
+        check_extras(cur, data.extras, now)
+        address, lat, lon = resolve_address(
+            cur, data.address, data.customer_id, data.login_id, data.contract_id, preview.links
+        )
+        calc = preview.calc
+        message = procedure_text(data, preview)
+        if data.message.strip():
+            message += "\n\n" + data.message.strip()
+        note = exception_note(preview, data, actor)
+        opened = insert_new_ticket(
+            cur,
+            actor,
+            now,
+            idempotency_key,
+            subject_id=subject["id"],
+            subject_description=subject["description"] or DISCOUNT_SUBJECT,
+            department_id=dept_id,
+            customer_id=data.customer_id,
+            login_id=data.login_id,
+            contract_id=data.contract_id,
+            address_origin=data.address.origin,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            origin="I",
+            message=message,
+            extras=data.extras,
+        )
+        ticket_id = opened.ticket_id
+        # The exception note and its reasons go in with the request (no second write).
+        tk.insert_discount(
+            cur,
+            {
+                "ticket_id": ticket_id,
+                "contract_id": data.contract_id,
+                "reason": data.reason,
+                "reason_details": json.dumps(data.reason_details, default=str),
+                "description": data.description.strip(),
+                "occurred_on": data.occurred_on,
+                "opened_at": data.opened_at,
+                "incident_started_at": data.incident_started_at
+                if data.reason in (3, 4, 5)
+                else None,
+                "signal_returned_at": data.signal_returned_at,
+                "method": preview.method,
+                "monthly_fee": preview.monthly_fee,
+                "minutes": calc.minutes if calc else None,
+                "counted_units": calc.counted_units if calc else None,
+                "computed_amount": calc.amount if calc else None,
+                "decision": Decision.PENDENTE if calc else Decision.AGUARDANDO_RETORNO,
+                "opa_protocol": data.opa_protocol.strip(),
+                "deadline": preview.deadline,
+                "confirmation_reason": data.confirmation_reason.strip()
+                if note and preview.needs_confirmation
+                else None,
+                "overlap_override_reason": data.overlap_override_reason.strip()
+                if note and preview.overlaps
+                else None,
+                "overlap_override_by": actor.id if note and preview.overlaps else None,
+                "exception_note": note or None,
+            },
+        )
+        if data.incident_id is not None:
+            incident_link.after_linked_open(cur, actor, now, ticket_id, data.incident_id)
+        after_open(
+            cur,
+            actor,
+            now,
+            ticket_id,
+            data.extras,
+            note="Atendimento aberto." + (f" {note}" if note else ""),
+        )
+        return opened
+
+
+@retrying
 def record_signal_return(
     store: Store,
     actor: User,

@@ -26,7 +26,7 @@ from lib.domain import (
     ticket_transition,
 )
 from lib.domain import now as clock_now
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.usecases.transitions import Done, decide, load_shown, move, required_text
 
@@ -55,6 +55,7 @@ def _multiple(value: Decimal) -> str:
     return f"{fmt.number(value)} mensalidade{'s' if value != 1 else ''}"
 
 
+@retrying
 def approve(
     store: Store,
     actor: User,
@@ -137,6 +138,7 @@ def approve(
     return Done(ticket_id, f"Desconto de {fmt.brl(amount)} aprovado.")
 
 
+@retrying
 def reject(
     store: Store,
     actor: User,
@@ -248,6 +250,7 @@ def _apply(
     )
 
 
+@retrying
 def mark_applied(
     store: Store,
     actor: User,
@@ -272,6 +275,7 @@ def mark_applied(
     return Done(ticket_id, "Desconto marcado como aplicado; o atendimento foi solucionado.")
 
 
+@retrying
 def mark_applied_next_invoice(
     store: Store,
     actor: User,
@@ -298,6 +302,7 @@ def mark_applied_next_invoice(
     return Done(ticket_id, f"Desconto aplicado na fatura com vencimento em {fmt.day(due)}.")
 
 
+@retrying
 def undo_applied(
     store: Store,
     actor: User,

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from lib.auth import Role, hash_password, user_from_row
 from lib.domain import DomainError
-from lib.store import Store, identity
+from lib.store import Store, identity, retrying
 from lib.store import staff as staff_store
 from lib.usecases import audit
 from lib.usecases.users import _clean_username, clean_email
@@ -43,6 +43,7 @@ def needs_setup(store: Store) -> bool:
         return not identity.is_demo(cur) and staff_store.count_users(cur) == 0
 
 
+@retrying
 def create_first_supervisor(
     store: Store,
     expected_code: str | None,

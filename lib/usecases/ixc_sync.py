@@ -21,7 +21,7 @@ from lib.domain import DomainError
 from lib.domain import now as clock_now
 from lib.ixc_api import IxcApiError, IxcConfig, insert, list_pages
 from lib.ixc_files import Table
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import billing as bs
 from lib.store import catalog as cat
 from lib.store import ixc as store_ixc
@@ -79,6 +79,7 @@ def schedule_minutes(store: Store) -> int:
         return int(cat.settings(cur).get(EVERY_KEY, 0) or 0)
 
 
+@retrying
 def set_schedule(store: Store, actor: User, minutes: int) -> None:
     """Sync every `minutes` (0: only on demand); audited like the other settings."""
     require(actor, Perm.IMPORT_CUSTOMERS)

@@ -22,7 +22,7 @@ from lib.domain import (
     make_protocol,
 )
 from lib.domain import now as clock_now
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.store import staff as staff_store
 from lib.store import tickets as tk
@@ -294,6 +294,7 @@ def open_ticket(
         return saved_by_other(store, idempotency_key, exc)
 
 
+@retrying
 def _open_ticket(
     store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime
 ) -> Opened:

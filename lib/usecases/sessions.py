@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from lib.auth import User, user_from_row
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import sessions as session_store
 from lib.store import staff as staff_store
 
@@ -25,6 +25,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@retrying
 def start(
     store: Store, user: User, now: datetime, hours: float, client_address: str | None = None
 ) -> str:
@@ -54,6 +55,7 @@ def resume(store: Store, token: str | None, now: datetime) -> User | None:
     return user_from_row(row)
 
 
+@retrying
 def end(store: Store, token: str | None, now: datetime, reason: str = "saiu") -> None:
     """Revoke a session ("Sair"); an unknown or already revoked token is fine."""
     if token and len(token) <= MAX_TOKEN:

@@ -9,7 +9,7 @@ from lib.auth import Perm, User, require
 from lib.discount import METHODS, Rules
 from lib.domain import DomainError
 from lib.patterns import check_pattern
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import catalog as cat
 from lib.usecases import audit
 
@@ -50,6 +50,7 @@ def _fee_multiple(value: str | Decimal, label: str) -> Decimal:
     return multiple
 
 
+@retrying
 def update(
     store: Store,
     actor: User,
@@ -119,6 +120,7 @@ def update(
         return Rules.from_settings(cat.settings(cur))
 
 
+@retrying
 def set_incident_auto_compensation(store: Store, actor: User, on: bool) -> Rules:
     """Issue 15: create, when an incident closes, a request for every affected contract that
     has none (off by default: the procedure grants a discount only when the customer asks)."""
@@ -140,6 +142,7 @@ def set_incident_auto_compensation(store: Store, actor: User, on: bool) -> Rules
         return Rules.from_settings(cat.settings(cur))
 
 
+@retrying
 def set_incident_recent_days(store: Store, actor: User, days: int) -> Rules:
     """Issue 15: how many days after its end a closed incident is still proposed on the
     request form (0: only open incidents)."""

@@ -20,7 +20,7 @@ from lib.domain import (
     Status,
 )
 from lib.domain import now as clock_now
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import catalog as cat
 from lib.store import tickets as tk
 from lib.usecases.transitions import (
@@ -35,6 +35,7 @@ from lib.usecases.transitions import (
 )
 
 
+@retrying
 def assume(
     store: Store,
     actor: User,
@@ -66,6 +67,7 @@ def assume(
     return Done(ticket_id, "Atendimento assumido com sucesso!")
 
 
+@retrying
 def forward(
     store: Store,
     actor: User,
@@ -118,6 +120,7 @@ def forward(
     return Done(ticket_id, f"Atendimento encaminhado para {dept['name']}.")
 
 
+@retrying
 def add_message(
     store: Store,
     actor: User,
@@ -143,6 +146,7 @@ def add_message(
     return Done(ticket_id, "Mensagem adicionada ao atendimento.")
 
 
+@retrying
 def set_pending(
     store: Store,
     actor: User,
@@ -167,6 +171,7 @@ def set_pending(
     return Done(ticket_id, "Atendimento marcado como pendente.")
 
 
+@retrying
 def solve(
     store: Store,
     actor: User,
@@ -193,6 +198,7 @@ def solve(
     return Done(ticket_id, "Atendimento solucionado.")
 
 
+@retrying
 def cancel(
     store: Store,
     actor: User,

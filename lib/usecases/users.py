@@ -17,7 +17,7 @@ from lib.auth import (
     user_from_row,
 )
 from lib.domain import DomainError, NotFound, PermissionDenied, now
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.store import sessions as session_store
 from lib.store import staff as staff_store
@@ -68,6 +68,7 @@ def list_users(store: Store, actor: User) -> list[dict]:
         return staff_store.list_staff(cur)
 
 
+@retrying
 def create_user(
     store: Store,
     actor: User | None,
@@ -115,6 +116,7 @@ def _target(cur: Cursor, user_id: int) -> dict:
     return row
 
 
+@retrying
 def change_role(store: Store, actor: User, user_id: int, role: str) -> None:
     require(actor, Perm.MANAGE_USERS)
     role_ = _role(role)
@@ -136,6 +138,7 @@ def change_role(store: Store, actor: User, user_id: int, role: str) -> None:
         )
 
 
+@retrying
 def reset_password(store: Store, actor: User, user_id: int, new_password: str) -> None:
     """A new password: the user's open sessions end and the login lock is lifted."""
     require(actor, Perm.MANAGE_USERS)
@@ -158,6 +161,7 @@ def reset_password(store: Store, actor: User, user_id: int, new_password: str) -
         )
 
 
+@retrying
 def set_active(store: Store, actor: User, user_id: int, active: bool) -> None:
     """Switch a user off (their open sessions end) or on again."""
     require(actor, Perm.MANAGE_USERS)
@@ -182,6 +186,7 @@ def set_active(store: Store, actor: User, user_id: int, active: bool) -> None:
         )
 
 
+@retrying
 def unlock_user(store: Store, actor: User, user_id: int) -> None:
     """Lift the login lock: the user's earlier failures no longer count."""
     require(actor, Perm.MANAGE_USERS)

@@ -20,7 +20,7 @@ from lib.domain import (
     compensation_deadline,
 )
 from lib.domain import now as clock_now
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, retrying
 from lib.store import catalog as cat
 from lib.store import incidents as inc
 from lib.store import tickets as tk
@@ -181,6 +181,7 @@ def _create_automatic(
     return True
 
 
+@retrying
 def close_incident(
     store: Store,
     actor: User,

@@ -16,7 +16,7 @@ from lib.domain import (
     StaleState,
 )
 from lib.domain import now as clock_now
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import catalog as cat
 from lib.store import incidents as inc
 from lib.store import tickets as tk
@@ -32,6 +32,11 @@ from lib.usecases.incidents.common import (
 # --- open, edit, close -------------------------------------------------------------------------
 
 
+# a second click that raced the first: a conflict, or the idempotency key already taken
+_RACED: tuple[type[Exception], ...] = (StaleState, *inc.KeyTaken)
+
+
+@retrying
 def open_incident(
     store: Store,
     actor: User,
@@ -79,7 +84,7 @@ def open_incident(
                 + _describe_scope(clean.scope_kind, clean.scope_values, len(found), contracts),
             )
             return incident_id
-    except (StaleState, *inc.KeyTaken):
+    except _RACED:
         # a second click raced the first in another session: return the one that won
         with store.read() as cur:
             existing = inc.incident_by_key(cur, idempotency_key)
@@ -88,6 +93,7 @@ def open_incident(
         return int(existing)
 
 
+@retrying
 def edit_incident(
     store: Store,
     actor: User,

@@ -18,7 +18,7 @@ from lib.domain import (
     Status,
 )
 from lib.domain import now as clock_now
-from lib.store import Store
+from lib.store import Store, retrying
 from lib.store import catalog as cat
 from lib.store import incidents as inc
 from lib.store import tickets as tk
@@ -29,6 +29,7 @@ from lib.usecases.transitions import decide, load_shown, move
 # --- overlap: merge an individual request into the incident -----------------------------------
 
 
+@retrying
 def merge_request(
     store: Store,
     actor: User,
@@ -145,6 +146,7 @@ def merge_request(
 # --- bulk decision ----------------------------------------------------------------------------
 
 
+@retrying
 def approve_all(
     store: Store,
     actor: User,
