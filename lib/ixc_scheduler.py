@@ -37,10 +37,10 @@ class SyncScheduler:
             self.run_once()
 
     def run_once(self) -> list[imp.FileResult] | None:
-        from lib.usecases.ixc_sync import due, sync
+        from lib.usecases.ixc_sync import claim_due, sync
 
         try:
-            if not due(self.store, clock_now()):
+            if not claim_due(self.store, clock_now()):
                 return None
             results = sync(self.store, None, self.cfg)
         except Exception as exc:  # logged; the next tick tries again

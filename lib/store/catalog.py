@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import datetime
 from typing import Any
 
-from lib.store import Cursor, one, rows, scalar
+from lib.store import ConstraintError, Cursor, WriteConflict, one, rows, scalar
 
 # --- customers, logins, contracts -------------------------------------------------------------
 
@@ -272,6 +273,28 @@ def set_setting(cur: Cursor, key: str, value: Any) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, json.dumps(value)],
     )
+
+
+def claim_slot(cur: Cursor, key: str, at: datetime, taken_before: datetime) -> bool:
+    """Take the slot `key` (a setting holding when it was last taken) at `at`, unless it was
+    taken at or after `taken_before`. Several servers running one schedule each ask at the same
+    minute: their updates of the one row conflict, and only one of them gets True."""
+    try:
+        cur.execute(
+            "INSERT INTO setting (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING", [key]
+        )
+        taken = cur.execute(
+            "UPDATE setting SET value = ? WHERE key = ? AND CAST(value AS BIGINT) < ? "
+            "RETURNING key",
+            [json.dumps(_epoch_us(at)), key, _epoch_us(taken_before)],
+        ).fetchone()
+    except ConstraintError as exc:  # DuckDB: another server's row, not committed yet
+        raise WriteConflict() from exc
+    return taken is not None
+
+
+def _epoch_us(at: datetime) -> int:
+    return round(at.timestamp() * 1_000_000)
 
 
 # --- single-record inserts (the demo generator loads in bulk through lib.store.bulk) -----------

@@ -105,14 +105,25 @@ def set_schedule(store: Store, actor: User, minutes: int) -> None:
         )
 
 
-def due(store: Store, now: datetime) -> bool:
-    """Whether the schedule asks for a sync now."""
-    every = schedule_minutes(store)
-    if every <= 0:
-        return False
-    with store.read() as cur:
+# A server that claimed a scheduled sync holds it this long at most: should its sync fail (or
+# the server stop), another server (or the next tick) tries again after it.
+CLAIM_KEY = "ixc_sync_claimed_at_us"
+CLAIM_HOLD = timedelta(minutes=10)
+
+
+@retrying
+def claim_due(store: Store, now: datetime) -> bool:
+    """Whether the schedule asks for a sync now, claimed for the caller: of several servers on
+    one store asking at the same minute, only one gets True (the others would pull and import
+    the same rows for nothing)."""
+    with store.transaction() as cur:
+        every = int(cat.settings(cur).get(EVERY_KEY, 0) or 0)
+        if every <= 0:
+            return False
         last = min((store_ixc.last_sync(cur, k) for k in imp.KINDS), default=None, key=_key)
-    return last is None or now - last >= timedelta(minutes=every)
+        if last is not None and now - last < timedelta(minutes=every):
+            return False
+        return cat.claim_slot(cur, CLAIM_KEY, now, now - min(CLAIM_HOLD, timedelta(minutes=every)))
 
 
 def _key(value: datetime | None) -> datetime:

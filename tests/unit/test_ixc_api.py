@@ -138,6 +138,45 @@ def test_schedule_runs_a_sync_when_due(store, ixc, world):
         ixc_sync.set_schedule(store, world.supervisor, 1)
 
 
+def test_several_servers_on_one_store_run_a_scheduled_sync_once(store, ixc, world, monkeypatch):
+    """Issue 18: every server runs the scheduler; at the minute a sync is due, one pulls."""
+    import threading
+    import time
+
+    ixc_sync.set_schedule(store, world.supervisor, 60)
+    pulls = []
+    real_sync = ixc_sync.sync
+
+    def counted(*args, **kwargs):
+        pulls.append(1)
+        time.sleep(0.5)  # a pull takes a while: the others ask while it has not finished
+        return real_sync(*args, **kwargs)
+
+    monkeypatch.setattr(ixc_sync, "sync", counted)
+    servers = [ixc_scheduler.SyncScheduler(store, cfg(ixc), tick=3600) for _ in range(4)]
+    gate = threading.Barrier(len(servers))
+
+    def tick(server):
+        gate.wait()
+        server.run_once()
+
+    threads = [threading.Thread(target=tick, args=(s,)) for s in servers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(pulls) == 1, pulls
+    assert all(s.run_once() is None for s in servers)  # and nobody again within the hour
+
+
+def test_a_claimed_sync_that_failed_is_tried_again_after_the_hold(store, ixc, world):
+    ixc_sync.set_schedule(store, world.supervisor, 60)
+    now = datetime(2026, 11, 30, 15, 0, tzinfo=TZ)
+    assert ixc_sync.claim_due(store, now)  # claimed; say its sync then failed (no last sync)
+    assert not ixc_sync.claim_due(store, now + timedelta(minutes=1))
+    assert ixc_sync.claim_due(store, now + ixc_sync.CLAIM_HOLD + timedelta(seconds=1))
+
+
 def test_push_a_batch_once(world, ixc):
     w = world
     approved(w, "m1")
