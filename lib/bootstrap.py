@@ -71,9 +71,10 @@ def fill_demo(store: Store) -> None:
     """The demo's data and users, in one transaction, then the search column. A second call
     adds nothing (and seed_demo itself refuses, in its transaction, a store that already holds
     customers or tickets)."""
-    if needs_demo_data(store):  # not when an earlier call committed it (then only the search)
-        from lib.demo import seed_demo  # only then: a real store's start never imports the demo
+    with store.exclusive("demo"):  # several servers starting on one new PostgreSQL database
+        if needs_demo_data(store):  # not when an earlier call committed it (then only the search)
+            from lib.demo import seed_demo  # only then: a real store's start never imports it
 
-        seed_demo(store)
+            seed_demo(store)
     with store.transaction() as cur:  # rows loaded in bulk carry no search column yet
         catalog.fill_customer_search(cur)

@@ -191,6 +191,13 @@ class Store:
         finally:
             cur.close()
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Run a start-up step (`name`: "schema", "demo") in one server at a time. A DuckDB file
+        has one server, whose runtime already runs them once (lib.runtime); see PgStore's."""
+        del name
+        yield
+
     def serve(self, *, memory_limit_mb: int) -> None:
         """Settings for the long-running server: DuckDB's memory capped (its default is 80% of
         the machine's RAM), and no automatic checkpoint inside a committing request (the

@@ -10,6 +10,7 @@ differ, the store keeps both versions side by side (see `DIALECT`).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -120,9 +121,28 @@ class PgStore(Store):
             timeout=10,
             open=True,
         )
-        with self._pool.connection() as conn:
+        with self.exclusive("schema"), self._pool.connection() as conn:
             for statement in PREAMBLE:
                 conn.execute(statement)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Several servers starting at once on one database take turns here: each holds a
+        session advisory lock (on a connection of its own) while it creates the functions,
+        migrates, or fills the demo. Concurrent CREATE statements of the same objects fail
+        ("tuple concurrently updated", a duplicate key in the catalog), and the second server
+        must see the first one's migrations before deciding what is left to apply."""
+        key = zlib.crc32(f"desconto-em-fatura:{name}".encode())
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [key])
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+    def migrate(self, *, demo: bool = False) -> list[int]:
+        with self.exclusive("schema"):
+            return super().migrate(demo=demo)
 
     def cursor(self) -> PgCursor:
         conn = self._pool.getconn()
