@@ -42,6 +42,10 @@ PREAMBLE = (
     " PARALLEL SAFE AS $f$ SELECT strpos($1, $2) > 0 $f$",
 )
 
+# advisory lock keys (constants of this app's own): while a store runs PREAMBLE, and migrates
+PREAMBLE_LOCK = 0x0DE5C0A7
+MIGRATE_LOCK = 0x0DE5C0A8
+
 _TOKEN = re.compile(
     r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$[a-z_][a-z0-9_]*|\?|%|::|[^'\"$?%:]+|.", re.I
 )
@@ -121,7 +125,10 @@ class PgStore(Store):
             timeout=10,
             open=True,
         )
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            # several servers starting at once: one at a time, or PostgreSQL refuses the
+            # concurrent CREATE OR REPLACE ("tuple concurrently updated") and that server dies
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [PREAMBLE_LOCK])
             for statement in PREAMBLE:
                 conn.execute(statement)
 
@@ -154,6 +161,18 @@ class PgStore(Store):
             raise
         finally:
             cur.close()
+
+    def migrate(self, *, demo: bool = False) -> list[int]:
+        """Store.migrate, one store at a time: several servers' first start on a new database
+        would all create the tables, and all but one fail. The lock is taken on a connection of
+        its own, before the migration's transaction begins, so that transaction's snapshot sees
+        what the previous holder committed (and applies nothing twice)."""
+        with psycopg.connect(self.path, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+            try:
+                return super().migrate(demo=demo)
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
 
     def serve(self, *, memory_limit_mb: int) -> None:
         del memory_limit_mb  # PostgreSQL's memory is its operators' to set
