@@ -121,7 +121,10 @@ class PgStore(Store):
             timeout=10,
             open=True,
         )
-        with self.exclusive("schema"), self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
+            # several servers starting at once: one at a time, or PostgreSQL refuses the
+            # concurrent CREATE OR REPLACE ("tuple concurrently updated") and that server dies
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key("preamble")])
             for statement in PREAMBLE:
                 conn.execute(statement)
 
@@ -132,8 +135,9 @@ class PgStore(Store):
         migrates, or fills the demo. Concurrent CREATE statements of the same objects fail
         ("tuple concurrently updated", a duplicate key in the catalog), and the second server
         must see the first one's migrations before deciding what is left to apply."""
-        key = zlib.crc32(f"desconto-em-fatura:{name}".encode())
-        with self._pool.connection() as conn:
+        key = _lock_key(name)
+        # a connection outside the pool: the step's own transaction takes one from the pool
+        with psycopg.connect(self.path, autocommit=True) as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", [key])
             try:
                 yield
@@ -183,6 +187,11 @@ class PgStore(Store):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _lock_key(name: str) -> int:
+    """This app's advisory lock key for `name` (a 32-bit number of its own)."""
+    return zlib.crc32(f"desconto-em-fatura:{name}".encode())
 
 
 def _configure(conn: psycopg.Connection) -> None:

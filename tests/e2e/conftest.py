@@ -1,4 +1,5 @@
-"""Browser tests: start `streamlit run app.py` on a free port with its own DuckDB file, wait for
+"""Browser tests: start `streamlit run app.py` on a free port with its own DuckDB file (or, for
+the PostgreSQL tests, a schema of its own on DESCONTO_TEST_PG's server), wait for
 /_stcore/health, and drive Debian's Chromium through Playwright (`playwright install` cannot
 download browsers here, so we launch /usr/bin/chromium)."""
 
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.store import Store
+from lib.store import Store, is_postgres
+from tests.conftest import PG_URL, pg_schema_url
 from tests.fixtures import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +45,7 @@ def _free_port() -> int:
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: Path | str  # a DuckDB file, or a PostgreSQL URL
     process: subprocess.Popen
     log: Path
 
@@ -57,13 +59,18 @@ class Server:
                 self.process.wait()
 
     def store(self) -> Store:
-        """Open the app's store; only after stop(): DuckDB lets one process hold the file."""
+        """Open the app's store. DuckDB lets one process hold the file: only after stop(). A
+        PostgreSQL store opens while the server runs, as a second server would."""
+        if is_postgres(self.db):
+            from lib.store.pg import PgStore
+
+            return PgStore(str(self.db), max_size=2)
         assert self.process.poll() is not None, "stop the server before opening its store"
         return Store(self.db)
 
 
 def start_server(
-    db: Path,
+    db: Path | str,
     tmp: Path,
     *,
     demo: bool | None = False,
@@ -72,9 +79,10 @@ def start_server(
 ) -> Server:
     """`streamlit run app.py`, or with `launcher` the way `make run` starts it (`python -m
     ui.launcher`: the store is opened before Streamlit starts). `demo=None` leaves DESCONTO_DEMO
-    unset; `env` adds variables (backups go under `tmp` unless it says otherwise)."""
+    unset; `env` adds variables (backups go under `tmp` unless it says otherwise). `db` is a
+    DuckDB file or a PostgreSQL URL (see `pg_world`); each server logs to its own file."""
     port = _free_port()
-    log = tmp / "streamlit.log"
+    log = tmp / ("streamlit.log" if not is_postgres(db) else f"streamlit-{port}.log")
     env = {
         **os.environ,
         "DESCONTO_DB": str(db),
@@ -132,6 +140,24 @@ def server(tmp_path) -> Iterator[Server]:
     srv = start_server(db, tmp_path)
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def pg_world() -> Iterator[str]:
+    """The small test world (as `server`'s) in a fresh schema on DESCONTO_TEST_PG's server: the
+    URL to give one or more servers as DESCONTO_DB."""
+    if PG_URL is None:
+        pytest.skip("PostgreSQL: set DESCONTO_TEST_PG to a server's URL (`make test` starts one)")
+    from lib.store.pg import PgStore
+
+    url = pg_schema_url("e2e")
+    store = PgStore(url, max_size=2)
+    try:
+        store.migrate()
+        build_world(store)
+    finally:
+        store.close()
+    yield url
 
 
 @pytest.fixture(scope="session")

@@ -133,34 +133,3 @@ def test_two_servers_deciding_one_ticket_at_once_one_decision_lands(shared_world
             cur, "SELECT count(*) FROM movement WHERE ticket_id = ? AND kind = ?", [t, "aprovar"]
         )
     assert decisions == 1
-
-
-def _server_starts(url: str, start) -> list[int]:
-    from lib.store.pg import PgStore
-
-    start.wait(timeout=60)
-    store = PgStore(url)  # creates the functions the SQL needs
-    try:
-        return store.migrate()
-    finally:
-        store.close()
-
-
-def test_servers_starting_at_once_on_a_new_database_migrate_it_once():
-    url = pg_schema_url("start")
-    ctx, pool = _pool(SERVERS)
-    with ctx.Manager() as manager, pool:
-        start = manager.Barrier(SERVERS)
-        applied = pool.starmap(_server_starts, [(url, start)] * SERVERS)
-    assert sorted(len(a) for a in applied)[:-1] == [0] * (SERVERS - 1), applied  # one did it all
-    from lib.store.pg import PgStore
-
-    store = PgStore(url)
-    try:
-        with store.read() as cur:
-            versions = [
-                r[0] for r in cur.execute("SELECT version FROM schema_migration").fetchall()
-            ]
-        assert sorted(versions) == sorted(set(versions)) and versions
-    finally:
-        store.close()
