@@ -3,7 +3,10 @@ bench cannot rot unnoticed. It checks the table is printed, never a timing."""
 
 from __future__ import annotations
 
-from bench import suite
+import pytest
+
+from bench import engines, suite
+from tests.conftest import PG_URL, pg_schema_url
 
 
 def test_the_bench_suite_prints_its_table(capsys):
@@ -25,3 +28,38 @@ def test_the_bench_suite_prints_its_table(capsys):
         line = next((x for x in out.splitlines() if x.startswith(label)), None)
         assert line is not None, f"{label!r} missing from:\n{out}"
         assert "k " in line or label == "peak RSS", line  # the store's own size, not "1M"
+
+
+@pytest.mark.skipif(PG_URL is None, reason="DESCONTO_TEST_PG is not set")
+def test_the_suite_runs_every_row_on_postgresql_beside_duckdb(capsys):
+    """Issue 18: `--pg URL` copies the smoke store into an empty PostgreSQL schema and prints
+    each row with both engines' figures and their ratio (the 8-writer row on PostgreSQL with
+    eight pooled connections at once). No row may fall back to DuckDB alone."""
+    suite.main(["--smoke", "--pg", pg_schema_url("bench")])
+    out = capsys.readouterr().out
+    assert engines.HEADER in out
+    assert "PostgreSQL failed" not in out, out
+    for label in (
+        "list: no filter",
+        "list: customer-name search",
+        "list: a page half-way down",
+        "counts: no filter",
+        "charts use-case, all figures",
+        "billing: summary + page 1",
+        "start-up: open the store",
+        "open a request, 1 writer(s)",
+        "open a request, 8 writer(s)",
+    ):
+        line = next((x for x in out.splitlines() if x.startswith(label)), None)
+        assert line is not None, f"{label!r} missing from:\n{out}"
+        figures = line[44:].split()
+        # size, then DuckDB's median, p95, floor, PostgreSQL's median, p95, floor, the ratio
+        assert figures[0].endswith("k") and len(figures) >= 8, line
+        ratio = float(figures[7])
+        assert ratio == pytest.approx(float(figures[4]) / float(figures[1]), rel=0.2), line
+    assert "refused by a conflict" not in out, out
+
+
+def test_pg_option_refuses_a_file_path():
+    with pytest.raises(SystemExit):
+        suite.main(["--smoke", "--pg", "/tmp/not-a-url.duckdb"])
