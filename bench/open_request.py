@@ -109,7 +109,8 @@ def run_writers(
             login_id=login,
             contract_id=contract,
             reason=3,
-            occurred_on=now.date(),
+            # the outage's day is the opening's: `now.date()` is after it from 00:00 to 06:00
+            occurred_on=(now - timedelta(hours=6)).date(),
             opened_at=now - timedelta(hours=6),
             signal_returned_at=now - timedelta(minutes=20),
             opa_protocol="OPA12345678",
@@ -150,7 +151,7 @@ def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> l
             " opened_at, signal_returned_at, method, monthly_fee, decision, opa_protocol,"
             " deadline) VALUES (?, ?, 3, ?, ?, ?, 'proporcional_diaria', 99.90,"
             " 'pendente', 'OPA12345678', ?)",
-            [ticket, contract, now.date(), now - timedelta(hours=6),
+            [ticket, contract, (now - timedelta(hours=6)).date(), now - timedelta(hours=6),
              now - timedelta(minutes=20), now.date()],
         )  # fmt: skip
         cur.execute(

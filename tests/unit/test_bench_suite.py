@@ -78,3 +78,21 @@ def test_a_second_run_on_the_same_postgresql_store_still_times_the_charts(capsys
 def test_pg_option_refuses_a_file_path():
     with pytest.raises(SystemExit):
         suite.main(["--smoke", "--pg", "/tmp/not-a-url.duckdb"])
+
+
+def test_the_write_rows_save_just_after_midnight(tmp_path, monkeypatch):
+    """The saves open their ticket six hours ago: at 00:30 the outage's day is yesterday, or
+    every save is refused ("depois da abertura") and the writer threads die with no times."""
+    from datetime import datetime
+
+    from bench import open_request
+    from lib.domain import TZ
+
+    path = tmp_path / "w.duckdb"
+    suite.build(path, 2_000)
+    at = datetime(2026, 12, 1, 0, 30, tzinfo=TZ)
+    monkeypatch.setattr(open_request, "clock_now", lambda: at)
+    with open_request.writable_copy(path) as store:
+        writes = open_request.Writes(store, 4, 1)
+        times, floor = writes.round(2)
+    assert len(times) == 4 and len(floor) == 4 and writes.refused == 0
