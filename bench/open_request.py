@@ -20,13 +20,15 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from lib import config
 from lib.auth import Role, User
+from lib.domain import StaleState
 from lib.domain import now as clock_now
 from lib.runtime import Checkpointer
 from lib.store import Store, scalar
@@ -91,9 +93,14 @@ def in_threads(
     return times
 
 
-def run_writers(store: Store, user: User, work: list[tuple[int, int, int]], threads: int):
-    """Each thread opens its share of requests through the use-case; every call's time in ms."""
+def run_writers(
+    store: Store, user: User, work: list[tuple[int, int, int]], threads: int
+) -> tuple[list[float], int]:
+    """Each thread opens its share of requests through the use-case: every call's time in ms,
+    and how many saves were refused (a concurrent-update conflict the store did not retry:
+    counted, not raised, so one refusal does not end a writer's loop)."""
     now = clock_now()
+    refused: list[int] = []
 
     def save(_cur: Any, item: tuple[int, int, int]) -> None:
         customer, login, contract = item
@@ -102,15 +109,19 @@ def run_writers(store: Store, user: User, work: list[tuple[int, int, int]], thre
             login_id=login,
             contract_id=contract,
             reason=3,
-            occurred_on=now.date(),
+            # the outage's day is the opening's: `now.date()` is after it from 00:00 to 06:00
+            occurred_on=(now - timedelta(hours=6)).date(),
             opened_at=now - timedelta(hours=6),
             signal_returned_at=now - timedelta(minutes=20),
             opa_protocol="OPA12345678",
             description="bench: queda geral no bairro",
         )
-        open_discount_request(store, user, data, uuid.uuid4().hex, now=now)
+        try:
+            open_discount_request(store, user, data, uuid.uuid4().hex, now=now)
+        except StaleState:
+            refused.append(contract)
 
-    return in_threads(store, work, threads, save)
+    return in_threads(store, work, threads, save), len(refused)
 
 
 def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> list[float]:
@@ -140,7 +151,7 @@ def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> l
             " opened_at, signal_returned_at, method, monthly_fee, decision, opa_protocol,"
             " deadline) VALUES (?, ?, 3, ?, ?, ?, 'proporcional_diaria', 99.90,"
             " 'pendente', 'OPA12345678', ?)",
-            [ticket, contract, now.date(), now - timedelta(hours=6),
+            [ticket, contract, (now - timedelta(hours=6)).date(), now - timedelta(hours=6),
              now - timedelta(minutes=20), now.date()],
         )  # fmt: skip
         cur.execute(
@@ -154,10 +165,10 @@ def raw_floor(store: Store, work: list[tuple[int, int, int]], threads: int) -> l
     return in_threads(store, work, threads, save)
 
 
-def measure(
-    db: Path, calls: int, threads_list: list[int]
-) -> list[tuple[str, list[float], list[float]]]:
-    """Per writer count: (label, the use-case's times, the raw floor's times), in ms."""
+@contextmanager
+def writable_copy(db: Path) -> Iterator[Store]:
+    """A copy of the DuckDB store `db` (never written), served as the server serves it: memory
+    capped, checkpoints from a background thread."""
     with tempfile.TemporaryDirectory(dir=db.parent) as tmp:
         copy = Path(tmp) / "copy.duckdb"
         shutil.copy(db, copy)
@@ -165,33 +176,51 @@ def measure(
             shutil.copy(f"{db}.wal", f"{copy}.wal")
         store = Store(copy)
         store.migrate()
-        # as the server runs: memory capped, checkpoints from a background thread
         store.serve(memory_limit_mb=config.duckdb_memory_mb())
         checkpointer = Checkpointer(store, every_s=1.0)
         checkpointer.start()
         try:
-            user = actor(store)
-            work = targets(store, calls * 2 * len(threads_list) + 3)
-            out = []
-            run_writers(store, user, work[:3], 1)  # warm
-            at = 3
-            for threads in threads_list:
-                mine, floor = work[at : at + calls], work[at + calls : at + 2 * calls]
-                at += 2 * calls
-                out.append(
-                    (
-                        f"open request, {threads} writer(s)",
-                        run_writers(store, user, mine, threads),
-                        raw_floor(store, floor, threads),
-                    )
-                )
-            with store.read() as cur:
-                size = scalar(cur, "SELECT count(*) FROM ticket")
-            print(f"store: {db} ({size:,} tickets)")
-            return out
+            yield store
         finally:
             checkpointer.stop()
             store.close()
+
+
+class Writes:
+    """One store's share of the write rows: its actor and contracts with no request yet, handed
+    out `calls` at a time so no two saves (use-case or floor) touch the same contract."""
+
+    def __init__(self, store: Store, calls: int, rounds: int) -> None:
+        self.store, self.calls = store, calls
+        self.user = actor(store)
+        self.work = targets(store, calls * 2 * rounds + 3)
+        self.at = 3
+        self.refused = 0
+        self.refused += run_writers(store, self.user, self.work[:3], 1)[1]  # warm
+
+    def round(self, threads: int) -> tuple[list[float], list[float]]:
+        """The use-case's and the floor's times with `threads` writers at once."""
+        mine = self.work[self.at : self.at + self.calls]
+        floor = self.work[self.at + self.calls : self.at + 2 * self.calls]
+        self.at += 2 * self.calls
+        times, refused = run_writers(self.store, self.user, mine, threads)
+        self.refused += refused
+        return times, raw_floor(self.store, floor, threads)
+
+
+def measure(
+    db: Path, calls: int, threads_list: list[int]
+) -> list[tuple[str, list[float], list[float]]]:
+    """Per writer count: (label, the use-case's times, the raw floor's times), in ms."""
+    with writable_copy(db) as store:
+        writes = Writes(store, calls, len(threads_list))
+        out = []
+        for threads in threads_list:
+            out.append((f"open request, {threads} writer(s)", *writes.round(threads)))
+        with store.read() as cur:
+            size = scalar(cur, "SELECT count(*) FROM ticket")
+        print(f"store: {db} ({size:,} tickets)")
+        return out
 
 
 def main() -> None:

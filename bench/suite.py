@@ -4,6 +4,8 @@ same answer timed in the same run (and a naive pandas baseline where one exists)
     python -m bench.suite [--db FILE] [--repeat 9]      the 1M store (built under /tmp if missing)
     python -m bench.suite --ten-million --db10 FILE     the 10M store as well
     python -m bench.suite --smoke                       10k tickets, one repetition (make test)
+    python -m bench.suite --pg postgresql://…           the same rows on PostgreSQL beside DuckDB
+                                                        (bench.engines)
 
 Rows: the Atendimentos list (filters, sorts, search, a deep page: page + counts), the counts
 alone, the charts use-case, opening a discount request with 1 and 8 writers (on a copy of the
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from lib import config
 from lib.auth import Role, User
-from lib.store import Store, scalar
+from lib.store import Store, dialect, is_postgres, scalar
 from lib.store import ticket_list as q
 from lib.usecases import reports
 from lib.usecases.ticket_list import Filters, browse, browse_total, status_matrix
@@ -53,19 +55,26 @@ def times_ms(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
+def times_alternating(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """`times_ms` for several callables run in turn, one repetition of each at a time: on a
+    shared machine, load that comes and goes then weighs on all alike instead of on whichever
+    ran last (a use-case and its floor; with --pg, the same on both engines)."""
+    for fn in fns:
+        fn()
+    out: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, times in zip(fns, out, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
 def times_paired_ms(
     fn: Callable[[], object], raw: Callable[[], object], repeat: int
 ) -> tuple[list[float], list[float]]:
-    """`times_ms` for a use-case and its floor, run alternately: on a shared machine, load
-    that comes and goes then weighs on both alike instead of on whichever ran second."""
-    fn()
-    raw()
-    mine, floor = [], []
-    for _ in range(repeat):
-        for f, out in ((fn, mine), (raw, floor)):
-            t0 = time.perf_counter()
-            f()
-            out.append((time.perf_counter() - t0) * 1000)
+    """`times_ms` for a use-case and its floor, run alternately."""
+    mine, floor = times_alternating([fn, raw], repeat)
     return mine, floor
 
 
@@ -151,7 +160,7 @@ def raw_list(
 def raw_counts_on(cur, where: str, params) -> list:
     return cur.execute(
         f"""SELECT t.status, t.department_id, count(*) FROM ticket t{_join(where)}
-            WHERE {where} GROUP BY ALL""",
+            WHERE {where} GROUP BY t.status, t.department_id""",
         params,
     ).fetchall()
 
@@ -171,13 +180,14 @@ def pandas_list(store: Store) -> None:
 
 def raw_charts(store: Store, filters: reports.Filters) -> None:
     """The period's discount rows aggregated by reason, month and decision in SQL, the
-    smallest set of the charts' figures, without the page's headline and views."""
+    smallest set of the charts' figures, without the page's headline and views. The median
+    is DuckDB's `median` or PostgreSQL's `percentile_cont(0.5)` (lib.store.dialect)."""
     previous_start, start, end = filters.bounds()
     with store.read() as cur:
         cur.execute(
-            """SELECT reason, decision, date_trunc('month', opened_at) AS m, count(*),
-                      sum(approved_amount), median(minutes)
-               FROM report_discount WHERE opened_at >= ? AND opened_at < ? GROUP BY ALL""",
+            f"""SELECT reason, decision, date_trunc('month', opened_at) AS m, count(*),
+                       sum(approved_amount), {dialect.median(cur, "minutes")}
+                FROM report_discount WHERE opened_at >= ? AND opened_at < ? GROUP BY 1, 2, 3""",
             [start, end],
         ).fetchall()
         cur.execute(
@@ -197,7 +207,7 @@ def raw_billing(store: Store, days: list[int], offset: int) -> None:
                  AND dr.ticket_id NOT IN (SELECT ticket_id FROM billing_pending)"""
     with store.read() as cur:
         cur.execute(
-            f"SELECT ct.due_day, count(*), sum(dr.approved_amount) {base} GROUP BY ALL"
+            f"SELECT ct.due_day, count(*), sum(dr.approved_amount) {base} GROUP BY ct.due_day"
         ).fetchall()
         cur.execute(
             f"SELECT dr.ticket_id {base} ORDER BY dr.decided_at, dr.ticket_id LIMIT 50 OFFSET ?",
@@ -239,56 +249,64 @@ def half_way_key(store: Store) -> tuple | None:
         ).fetchone()
 
 
-def list_rows(store: Store, size: str, repeat: int, smoke: bool) -> list[str]:
+# A row's measure on one store: (label, the use-case, its raw floor)
+Case = tuple[str, Callable[[], object], Callable[[], object]]
+
+
+def list_timed(store: Store) -> list[Case]:
+    """The list's rows: each filter's page + counts, a deep page (matrix open, then closed as
+    the page draws it by default: ui/ticket_list/counts.py), the counts alone."""
     cases = list_cases(store)
-    out = []
-    for label, f in cases.items():
-        mine, raw = times_paired_ms(
-            lambda f=f: browse(store, USER, f), lambda f=f: raw_list(store, f), repeat
-        )
-        pandas = times_ms(lambda: pandas_list(store), 1) if label == "list: no filter" else None
-        out.append(row(label, size, mine, raw, pandas))
+    out: list[Case] = [
+        (label, lambda f=f: browse(store, USER, f), lambda f=f: raw_list(store, f))
+        for label, f in cases.items()
+    ]
     key = half_way_key(store)
-    deep, raw_deep = times_paired_ms(
-        lambda: browse(store, USER, Filters(), after=key),
-        lambda: raw_list(store, Filters(), after=key),
-        repeat,
+    out.append(
+        (
+            "list: a page half-way down",
+            lambda: browse(store, USER, Filters(), after=key),
+            lambda: raw_list(store, Filters(), after=key),
+        )
     )
-    out.append(row("list: a page half-way down", size, deep, raw_deep))
-    # What the page draws by default: its count matrix is closed, so it counts the total alone
-    # (ui/ticket_list/counts.py); the rows above count the open matrix, the dearer case.
-    deep, raw_deep = times_paired_ms(
-        lambda: browse_total(store, USER, Filters(), after=key),
-        lambda: raw_list(store, Filters(), after=key, matrix=False),
-        repeat,
+    out.append(
+        (
+            "list: half-way down, matrix closed (total)",
+            lambda: browse_total(store, USER, Filters(), after=key),
+            lambda: raw_list(store, Filters(), after=key, matrix=False),
+        )
     )
-    out.append(row("list: half-way down, matrix closed (total)", size, deep, raw_deep))
     for label, f in (
         ("counts: no filter", Filters()),
         ("counts: status N+EP", cases["list: status Novo+Em progresso"]),
     ):
-        mine = times_ms(lambda f=f: status_matrix(store, USER, f), repeat)
-        out.append(row(label, size, mine, times_ms(lambda f=f: raw_counts(store, f), repeat)))
+        out.append(
+            (label, lambda f=f: status_matrix(store, USER, f), lambda f=f: raw_counts(store, f))
+        )
     return out
 
 
-def chart_rows(store: Store, size: str, repeat: int) -> list[str]:
+def chart_timed(store: Store) -> list[Case]:
+    """The charts use-case, after the derived table's refresh as in a running server."""
     today = date.today()
     start, end = reports.default_period(today)
     filters = reports.Filters(start, end)
     clicked = reports.Filters(start, end, selected_reason=3)
     reports.refresh_facts(store)
-    out = []
-    for label, f in (
-        ("charts use-case, all figures", filters),
-        ("charts, a reason clicked", clicked),
-    ):
-        mine = times_ms(lambda f=f: reports.charts_page(store, USER, f, today=today), repeat)
-        out.append(row(label, size, mine, times_ms(lambda: raw_charts(store, filters), repeat)))
-    return out
+    return [
+        (
+            label,
+            lambda f=f: reports.charts_page(store, USER, f, today=today),
+            lambda: raw_charts(store, filters),
+        )
+        for label, f in (
+            ("charts use-case, all figures", filters),
+            ("charts, a reason clicked", clicked),
+        )
+    ]
 
 
-def billing_rows(store: Store, size: str, repeat: int) -> list[str]:
+def billing_timed(store: Store) -> list[Case]:
     """Faturamento (issue 17): the period's summary and a page of candidates, as the page
     asks for them (invoices due in the next 30 days), after the charts' refresh as in a
     running server."""
@@ -299,14 +317,29 @@ def billing_rows(store: Store, size: str, repeat: int) -> list[str]:
     days = sorted(billing.due_days(today, end, today))
     total = billing.period_view(store, USER, today, end).total
     deep = max(1, (total // 50) // 2)
+    return [
+        (
+            label,
+            lambda p=page: billing.period_view(store, USER, today, end, page=p),
+            lambda p=page: raw_billing(store, days, (p - 1) * 50),
+        )
+        for label, page in (
+            ("billing: summary + page 1", 1),
+            ("billing: summary + a middle page", deep),
+        )
+    ]
+
+
+def read_timed(store: Store) -> list[Case]:
+    return list_timed(store) + chart_timed(store) + billing_timed(store)
+
+
+def read_rows(store: Store, size: str, repeat: int) -> list[str]:
     out = []
-    for label, page in (
-        ("billing: summary + page 1", 1),
-        ("billing: summary + a middle page", deep),
-    ):
-        mine = times_ms(lambda p=page: billing.period_view(store, USER, today, end, page=p), repeat)
-        raw = times_ms(lambda p=page: raw_billing(store, days, (p - 1) * 50), repeat)
-        out.append(row(label, size, mine, raw))
+    for label, mine, raw in read_timed(store):
+        mine_ms, raw_ms = times_paired_ms(mine, raw, repeat)
+        pandas = times_ms(lambda: pandas_list(store), 1) if label == "list: no filter" else None
+        out.append(row(label, size, mine_ms, raw_ms, pandas))
     return out
 
 
@@ -384,9 +417,7 @@ def run_store(db: Path, repeat: int, smoke: bool, server: bool = False) -> list[
     try:
         with store.read() as cur:
             size = size_label(int(scalar(cur, "SELECT count(*) FROM ticket")))
-        lines = list_rows(store, size, repeat, smoke)
-        lines += chart_rows(store, size, repeat)
-        lines += billing_rows(store, size, repeat)
+        lines = read_rows(store, size, repeat)
     finally:
         store.close()
     lines += start_rows(db, size, max(1, repeat // 3))
@@ -421,7 +452,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--no-server", action="store_true", help="skip the real streamlit run (Chromium)"
     )
+    ap.add_argument(
+        "--pg",
+        metavar="URL",
+        help="the rows of --db beside the same on this PostgreSQL database (bench.engines)",
+    )
     args = ap.parse_args(argv)
+    if args.pg and not is_postgres(args.pg):
+        ap.error("--pg takes a postgresql:// URL")
+    header = HEADER
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         if args.smoke:
@@ -435,10 +474,17 @@ def main(argv: list[str] | None = None) -> None:
             stores = [args.db] + ([args.db10] if args.ten_million else [])
             repeat = args.repeat
         lines = []
-        for db in stores:
-            lines += run_store(db, repeat, args.smoke, server=not (args.smoke or args.no_server))
-        if not (args.smoke or args.no_server):
-            lines += demo_rows(3)
+        if args.pg:  # the 1M store on both engines (no 10M, no server rows: DuckDB's alone)
+            from bench import engines
+
+            header = engines.HEADER
+            lines += engines.run_both(stores[0], args.pg, repeat, args.smoke)
+        else:
+            for db in stores:
+                server = not (args.smoke or args.no_server)
+                lines += run_store(db, repeat, args.smoke, server=server)
+            if not (args.smoke or args.no_server):
+                lines += demo_rows(3)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()
     print(
@@ -446,7 +492,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{load[2]:.2f}, {os.cpu_count()} cores, repeat {repeat}, "
         f"{time.perf_counter() - t0:.0f} s"
     )
-    print(HEADER)
+    print(header)
     for line in lines:
         print(line)
     print(f"{'peak RSS of this process (MB)':<44}{'':>7}{rss_mb:9.0f}")

@@ -8,13 +8,30 @@ import pytest
 
 from bench import suite
 from lib.usecases import ticket_list as tl
+from tests.conftest import ENGINES, pg_schema_url
 
 
 @pytest.fixture(scope="module")
-def bench_store(tmp_path_factory):
+def duckdb_bench_store(tmp_path_factory):
     path = tmp_path_factory.mktemp("floors") / "small.duckdb"
     suite.build(path, 3_000)
     store = suite.Store(path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def bench_store(request, duckdb_bench_store):
+    """The small store, and (issue 18, with DESCONTO_TEST_PG) its copy on PostgreSQL: the floors
+    `bench.suite --pg` times there must give the page's answer too."""
+    if request.param == "duckdb":
+        yield duckdb_bench_store
+        return
+    from lib.store.pg import PgStore
+    from lib.store.transfer import copy_store
+
+    store = PgStore(pg_schema_url("floors"))
+    copy_store(duckdb_bench_store, store)
     yield store
     store.close()
 
