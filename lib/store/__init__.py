@@ -136,6 +136,17 @@ def migration_files() -> list[tuple[int, str]]:
     )
 
 
+_ENGINE_LINE = re.compile(r"^-- engine: (duckdb|postgresql)\s*$", re.M)
+
+
+def migration_engine(sql: str) -> str | None:
+    """The one engine a migration is for (a first line `-- engine: postgresql`), or None: most
+    are written once, in the SQL both engines accept."""
+    first = sql.lstrip().splitlines()[0] if sql.strip() else ""
+    found = _ENGINE_LINE.match(first)
+    return found.group(1) if found else None
+
+
 def is_postgres(path: str | Path) -> bool:
     """DESCONTO_DB names a PostgreSQL database (a URL) rather than a DuckDB file."""
     return str(path).startswith(("postgresql://", "postgres://"))
@@ -247,8 +258,11 @@ class Store:
                 if version in done:
                     continue
                 sql = resources.files("lib.store").joinpath("migrations", name).read_text("utf-8")
-                for statement in _split_sql(sql):
-                    cur.execute(statement)
+                if migration_engine(sql) in (None, self.engine):
+                    for statement in _split_sql(sql):
+                        cur.execute(statement)
+                # else: another engine's (indexes only it needs); recorded here as applied, so
+                # both engines' stores have the same versions and copy into each other
                 cur.execute(
                     "INSERT INTO schema_migration (version, name) VALUES (?, ?)", [version, name]
                 )

@@ -86,3 +86,24 @@ def test_a_postgresql_password_is_never_shown():
     )
     assert shown("postgres://app@db/desconto") == "postgres://app@db/desconto"
     assert shown("/srv/data/desconto.duckdb") == "/srv/data/desconto.duckdb"
+
+
+def test_a_migration_for_one_engine_is_recorded_on_both(store):
+    """100_postgresql_indexes.sql creates indexes on PostgreSQL only; both engines record it,
+    so their stores have the same versions (and copy into each other)."""
+    from lib.store import migration_engine
+
+    assert migration_engine("-- engine: postgresql\nCREATE INDEX i ON t (c);") == "postgresql"
+    assert migration_engine("CREATE TABLE t (c INTEGER);") is None
+    assert store.schema_version() >= 100
+    with store.read() as cur:
+        if store.engine == "postgresql":
+            found = cur.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'ticket_opened_at_id'"
+                " AND schemaname = current_schema()"
+            ).fetchone()[0]
+        else:
+            found = cur.execute(
+                "SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'ticket_opened_at_id'"
+            ).fetchone()[0]
+    assert found == (1 if store.engine == "postgresql" else 0)
