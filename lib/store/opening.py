@@ -9,6 +9,11 @@ refused with a pt-BR message for the operator, and the file's bytes stay as they
 
 DuckDB lets one process hold a file: a second process (another server, or `lib.admin` while the
 server runs) gets `StoreInUse`, which names the process from DuckDB's lock error.
+
+A postgresql:// URL (issue 18) is asked the same questions by `check_postgres`: can the server
+be reached, does it accept the role and password, does the database exist, and does the schema
+the URL selects hold nothing or this app's store at a known version. `check_store` picks the
+check by the path's kind.
 """
 
 from __future__ import annotations
