@@ -365,7 +365,22 @@ def _identify_postgres(url: str, con: Any) -> Kind:
         "ao Desconto em Fatura um banco só dele (por exemplo `createdb desconto`) e aponte "
         "DESCONTO_DB para ele."
     )
-    return _judge(shown(url), tables, others, con, foreign)
+    kind = _judge(shown(url), tables, others, con, foreign)
+    pending = kind == Kind.EMPTY or {v for v, _ in migration_files()} - {
+        r[0] for r in con.execute("SELECT version FROM schema_migration").fetchall()
+    }
+    if (
+        pending
+        and not con.execute("SELECT has_schema_privilege(current_schema(), 'CREATE')").fetchone()[0]
+    ):
+        user = con.execute("SELECT current_user").fetchone()[0]
+        raise StoreUnavailable(
+            f"O usuário {user} não pode criar tabelas no esquema {schema} do banco {db} "
+            f"({server}), e a base precisa ser {'criada' if kind == Kind.EMPTY else 'atualizada'}"
+            f". Nada foi alterado; peça ao DBA `GRANT CREATE ON SCHEMA {schema} TO {user}` (ou "
+            "que o usuário seja dono do banco)."
+        )
+    return kind
 
 
 def _open_postgres(url: str) -> Store:

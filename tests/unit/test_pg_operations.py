@@ -126,6 +126,23 @@ def test_a_schema_newer_than_this_code_is_refused(pg_env):
     assert "***" in text  # the store named, its password masked
 
 
+def test_a_role_that_cannot_create_the_tables_is_told_what_to_ask_for(pg_env):
+    url = pg_schema_url()
+    schema = schema_of(url)
+    role = f"sem_criar_{schema}"  # roles are the whole server's: one per test
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        con.execute(f"CREATE ROLE {role} LOGIN")
+        con.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+    weak = url.replace("postgresql://postgres@", f"postgresql://{role}:{SECRET}@", 1)
+    text = refusal(weak)
+    assert f"O usuário {role} não pode criar tabelas no esquema {schema}" in text
+    assert f"GRANT CREATE ON SCHEMA {schema} TO {role}" in text
+    open_store(url, demo=False).close()  # created by its owner: nothing left to create
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        con.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    assert check_store(weak) == Kind.OURS
+
+
 def test_an_empty_schema_is_a_new_store(pg_env):
     assert check_store(pg_schema_url()) == Kind.EMPTY
 
