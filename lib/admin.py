@@ -28,8 +28,8 @@ from pathlib import Path
 from lib import config
 from lib.bootstrap import open_store, private_umask
 from lib.domain import DomainError
-from lib.store import is_postgres, shown
-from lib.store.opening import Kind, StoreUnavailable, check_store
+from lib.store import StoreError, is_postgres, shown
+from lib.store.opening import Kind, StoreUnavailable, check_store, database_failed
 from lib.usecases import backups
 from lib.usecases.users import create_user
 
@@ -237,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ValueError as exc:  # a bad setting (lib.config), already in pt-BR
         print(str(exc), file=sys.stderr)
+        return 2
+    except StoreError as exc:  # the database failed midway (a PostgreSQL server gone...)
+        print(database_failed(exc), file=sys.stderr)
         return 2
 
 

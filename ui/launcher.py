@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 from lib import runtime
-from lib.store.opening import StoreUnavailable
+from lib.store import StoreError
+from lib.store.opening import StoreUnavailable, database_failed
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         runtime.start()
     except (StoreUnavailable, ValueError) as exc:  # DomainError is a ValueError too
         print(f"O servidor não foi iniciado. {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:  # e.g. the PostgreSQL server went away while migrating
+        print(f"O servidor não foi iniciado. {database_failed(exc)}", file=sys.stderr)
         return 2
 
     from streamlit.web import cli

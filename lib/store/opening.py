@@ -322,6 +322,21 @@ def _pg_connect_error(url: str, exc: BaseException) -> StoreUnavailable:
     )
 
 
+def database_failed(exc: BaseException) -> str:
+    """A database error met after the store opened (a PostgreSQL server that went away, a
+    permission taken back...), for the operator in pt-BR, without any password."""
+    text = " ".join(str(exc).split())
+    text = _URL_IN_TEXT.sub(lambda m: shown(m.group(0)), text)
+    text = re.sub(r"password=\S+", "password=***", text)
+    return (
+        f"A base de dados falhou no meio da operação ({type(exc).__name__}: {text}). Confira "
+        "se o servidor do banco está no ar e tente de novo."
+    )
+
+
+_URL_IN_TEXT = re.compile(r"postgres(?:ql)?://\S+")
+
+
 def check_postgres(url: str) -> Kind:
     """What the schema the URL selects holds, without writing to it; raises StoreUnavailable
     (pt-BR) when the server cannot be reached or refuses, or the schema is not this app's."""

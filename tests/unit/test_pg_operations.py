@@ -241,3 +241,29 @@ def test_admin_runs_beside_a_server_on_the_same_postgresql_store(pg_env, world):
     )
     assert done.returncode == 0, done
     assert "Supervisor maria criado" in done.stdout
+
+
+def test_a_database_failing_midway_is_a_message_not_a_traceback(monkeypatch, capsys):
+    """The server going away after the pre-flight: lib.admin and the launcher exit 2 in pt-BR."""
+    from lib.usecases import users
+    from ui import launcher
+
+    url = with_password(pg_schema_url())
+
+    def gone(*args, **kwargs):
+        raise psycopg.OperationalError(f"consuming input failed: server closed ({url})")
+
+    monkeypatch.setattr(users, "create_user", gone)
+    monkeypatch.setattr(admin, "create_user", gone)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("senha-forte-1\n"))
+    argv = ["create-supervisor", "--username", "m", "--name", "M", "--password-stdin"]
+    assert admin.main([*argv, "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("A base de dados falhou no meio da operação (OperationalError:")
+    assert SECRET not in err and "postgres:***@" in err
+    monkeypatch.setattr(runtime, "start", gone)
+    assert launcher.main(["--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("O servidor não foi iniciado. A base de dados falhou") and SECRET not in err
+    )
