@@ -4,7 +4,7 @@ hold the store: while the server runs, use its pages instead).
     python -m lib.admin create-supervisor --username maria --name "Maria Souza" [--email ...]
     python -m lib.admin backup --db data/desconto.duckdb --to data/backups
     python -m lib.admin restore data/backups/desconto-20261130-140000-000.duckdb --db data/nova.duckdb
-    python -m lib.admin check [--db FILE]
+    python -m lib.admin check [--db FILE | --db postgresql://…]
     python -m lib.admin import-ixc --db FILE CLIENTES CONTRATOS LOGINS [--dry-run]
 
 The password is asked on the terminal (or read from standard input with --password-stdin).
@@ -12,6 +12,10 @@ Whoever runs commands on the server already controls the store, so this needs no
 Exit codes: 0 done, 1 refused (the message says why), 2 the store cannot be used (in use by a
 running server, not this app's store, a newer schema, no permission...), 3 (import-ixc only) done,
 but some rows were refused and left out (listed, with why): a nightly job can alert on it.
+
+A PostgreSQL store (issue 18: --db or DESCONTO_DB postgresql://…) can be used while servers run
+on it; `backup` and `restore` refuse it (exit 1) and name pg_dump / pg_restore, which its
+operators use instead.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from pathlib import Path
 from lib import config
 from lib.bootstrap import open_store, private_umask
 from lib.domain import DomainError
-from lib.store.opening import Kind, StoreUnavailable, check_file
+from lib.store import StoreError, is_postgres, shown
+from lib.store.opening import Kind, StoreUnavailable, check_store, database_failed
 from lib.usecases import backups
 from lib.usecases.users import create_user
 
-_DB_HELP = "DuckDB file (default: DESCONTO_DB or data/desconto.duckdb)"
+_DB_HELP = "DuckDB file or postgresql:// URL (default: DESCONTO_DB or data/desconto.duckdb)"
 
 
 def _create_supervisor(args: argparse.Namespace) -> int:
@@ -58,6 +63,9 @@ def _create_supervisor(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     db = args.db or config.db_path()
+    if is_postgres(db):
+        print(backups.operators_backups(db), file=sys.stderr)
+        return 1
     if not Path(db).exists():
         print(f"{db} não existe: não há base para copiar.", file=sys.stderr)
         return 2
@@ -74,6 +82,10 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    for either in (args.backup, args.db):
+        if is_postgres(either):  # before Path(), which would read the URL as a path
+            print(backups.operators_backups(either), file=sys.stderr)
+            return 1
     counts = backups.restore(Path(args.backup), Path(args.db))
     print(
         f"Base {args.db} criada a partir de {args.backup} e conferida: {len(counts)} tabelas, "
@@ -85,9 +97,11 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     db = args.db or config.db_path()
-    kind = check_file(db)
+    kind = check_store(db)
     config.backup_every_min(), config.backup_keep()  # a bad setting stops the start, too
-    print(f"{db}: pronto para iniciar ({'base existente' if kind == Kind.OURS else 'base nova'}).")
+    print(
+        f"{shown(db)}: pronto para iniciar ({'base existente' if kind == Kind.OURS else 'base nova'})."
+    )
     return 0
 
 
@@ -99,7 +113,7 @@ def _import_ixc(args: argparse.Namespace) -> int:
     from lib.usecases import ixc_import
 
     db = args.db or config.db_path()
-    if not Path(db).exists():
+    if not is_postgres(db) and not Path(db).exists():
         print(f"{db} não existe: crie a base iniciando o servidor uma vez.", file=sys.stderr)
         return 2
     sources = []
@@ -141,7 +155,6 @@ def _import_ixc(args: argparse.Namespace) -> int:
 
 def _copy(args: argparse.Namespace) -> int:
     """Copy a whole store to another engine (issue 18): DuckDB file <-> postgresql://…"""
-    from lib.store import is_postgres
     from lib.store.transfer import copy_store
 
     if not is_postgres(args.source) and not Path(args.source).exists():
@@ -224,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ValueError as exc:  # a bad setting (lib.config), already in pt-BR
         print(str(exc), file=sys.stderr)
+        return 2
+    except StoreError as exc:  # the database failed midway (a PostgreSQL server gone...)
+        print(database_failed(exc), file=sys.stderr)
         return 2
 
 

@@ -257,7 +257,8 @@ class Runtime:
             self.store.close()
             if self.setup_file is not None:
                 self.setup_file.unlink(missing_ok=True)
-            logs.event("base fechada", db=shown(self.path), wal=Path(f"{self.path}.wal").exists())
+            wal = None if is_postgres(self.path) else Path(f"{self.path}.wal").exists()
+            logs.event("base fechada", db=shown(self.path), wal=wal)
         except Exception as exc:  # at exit: say it, never raise
             logs.unexpected(logs.new_error_id(), exc, user=None, page="encerramento")
 
@@ -306,17 +307,20 @@ def start(path: str | None = None) -> Runtime:
             db=shown(path),
             demo="sim" if rt.demo else "não",
             version=store.schema_version(),
-            backups=f"a cada {every:g} min em {directory}, mantendo {keep}"
+            backups="pelos operadores do PostgreSQL (pg_dump)"
+            if is_postgres(path)
+            else f"a cada {every:g} min em {directory}, mantendo {keep}"
             if every
             else "desligados",
             pid=os.getpid(),
         )
         if first_start.needs_setup(store):
             rt._announce_setup()
-        rt.scheduler = BackupScheduler(store, directory, every, keep)
-        rt.scheduler.start()
-        rt.checkpointer = Checkpointer(store)
-        rt.checkpointer.start()
+        if not is_postgres(path):  # a PostgreSQL store's backups are its operators' (pg_dump)
+            rt.scheduler = BackupScheduler(store, directory, every, keep)
+            rt.scheduler.start()
+            rt.checkpointer = Checkpointer(store)  # nor has it a .wal file to checkpoint
+            rt.checkpointer.start()
         # only when [ixc] is in secrets.toml; shutdown stops it before the store closes
         rt.ixc_sync = ixc_scheduler.start_scheduler(store)
         atexit.register(rt.shutdown)

@@ -1,5 +1,6 @@
 """Backups (supervisors): the store's consistent snapshots, taken by this server on a timer and
-on demand, with size, time and row counts, and a download of each."""
+on demand, with size, time and row counts, and a download of each. A PostgreSQL store's backups
+are its operators' (pg_dump): the page shows the commands instead."""
 
 import pandas as pd
 import streamlit as st
@@ -16,17 +17,35 @@ FLASH = "bk_flash"
 user = session.require(Perm.MANAGE_BACKUPS)
 rt = session.process()
 st.title("Backups")
-if rt.backup_every_min:
-    schedule = f"Backup automático a cada {fmt.number(rt.backup_every_min)} min"
-else:
-    schedule = "Backup automático desligado (DESCONTO_BACKUP_EVERY_MIN=0)"
-st.caption(
-    plain(
-        f"{schedule}, guardando os {rt.backup_keep} mais recentes em {rt.backup_dir}. Cada backup "
-        "é uma cópia consistente de tudo o que foi salvo até o momento em que começou, feita por "
-        "este servidor e conferida contando as linhas de cada tabela."
+pg_commands = backups.operator_commands(rt.store, user)  # None: a DuckDB store, backed up here
+
+
+def _postgres(commands: backups.PgDumpCommands) -> None:
+    """A PostgreSQL store: its operators back it up; show how instead of file backups."""
+    st.info(
+        "Esta base é PostgreSQL: os backups são feitos pelos operadores do banco, com as "
+        "ferramentas do próprio PostgreSQL (pg_dump e pg_restore, ou pg_basebackup e réplicas), "
+        "não por esta aplicação. Não há backup automático nem arquivos para baixar aqui."
     )
-)
+    st.caption("Um backup (de um servidor que pode continuar no ar):")
+    st.code(commands.dump, language="bash")
+    st.caption("Restaurar num banco novo e vazio, e apontar DESCONTO_DB para ele:")
+    st.code(commands.restore, language="bash")
+    st.caption("A senha aparece como ***: informe-a em PGPASSWORD ou no arquivo ~/.pgpass.")
+
+
+def _schedule() -> None:
+    if rt.backup_every_min:
+        schedule = f"Backup automático a cada {fmt.number(rt.backup_every_min)} min"
+    else:
+        schedule = "Backup automático desligado (DESCONTO_BACKUP_EVERY_MIN=0)"
+    st.caption(
+        plain(
+            f"{schedule}, guardando os {rt.backup_keep} mais recentes em {rt.backup_dir}. Cada "
+            "backup é uma cópia consistente de tudo o que foi salvo até o momento em que "
+            "começou, feita por este servidor e conferida contando as linhas de cada tabela."
+        )
+    )
 
 
 def _size(size: int) -> str:
@@ -45,10 +64,6 @@ def _backup_now() -> None:
             f"Backup {done.name} feito e conferido: {_size(done.size)}, "
             f"{fmt.number(done.rows, 0)} linhas, em {fmt.number(done.seconds, 1)} s.",
         )
-
-
-st.button("Fazer backup agora", type="primary", icon=":material/backup:", on_click=_backup_now)
-forms.flash(FLASH)
 
 
 def _list(items: list[backups.Backup]) -> None:
@@ -98,12 +113,22 @@ def _list(items: list[backups.Backup]) -> None:
             )
 
 
-items = backups.list_backups(rt.store, user, rt.backup_dir)
-if not items:
-    st.info("Nenhum backup ainda.")
+def _file_backups() -> None:
+    _schedule()
+    st.button("Fazer backup agora", type="primary", icon=":material/backup:", on_click=_backup_now)
+    forms.flash(FLASH)
+    items = backups.list_backups(rt.store, user, rt.backup_dir)
+    if not items:
+        st.info("Nenhum backup ainda.")
+    else:
+        _list(items)
+    st.caption(
+        "Para restaurar: pare o servidor, rode `.venv/bin/python -m lib.admin restore ARQUIVO "
+        "--db NOVO_ARQUIVO`, aponte DESCONTO_DB para o novo arquivo e inicie o servidor."
+    )
+
+
+if pg_commands is not None:
+    _postgres(pg_commands)
 else:
-    _list(items)
-st.caption(
-    "Para restaurar: pare o servidor, rode `.venv/bin/python -m lib.admin restore ARQUIVO --db "
-    "NOVO_ARQUIVO`, aponte DESCONTO_DB para o novo arquivo e inicie o servidor."
-)
+    _file_backups()

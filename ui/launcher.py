@@ -5,7 +5,9 @@
 First the pre-flight: the store is checked, opened, migrated and (a demo store only) filled, the
 first start's setup code is printed and the backup timer starts (lib.runtime). When the store
 cannot be used (another server holds it, it is not this app's, its schema is newer, no
-permission...) the launcher prints why, in pt-BR, and exits with code 2 before Streamlit starts.
+permission...; for a PostgreSQL URL also a server that does not answer, a refused role or password,
+a missing database) the launcher prints why, in pt-BR and without the password, and exits with
+code 2 before Streamlit starts.
 Then Streamlit serves app.py in this same process, which keeps the store it opened. On SIGTERM
 or Ctrl+C Streamlit stops and the store is checkpointed and closed (no .wal left).
 """
@@ -18,7 +20,8 @@ import sys
 from pathlib import Path
 
 from lib import runtime
-from lib.store.opening import StoreUnavailable
+from lib.store import StoreError
+from lib.store.opening import StoreUnavailable, database_failed
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -32,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         runtime.start()
     except (StoreUnavailable, ValueError) as exc:  # DomainError is a ValueError too
         print(f"O servidor não foi iniciado. {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:  # e.g. the PostgreSQL server went away while migrating
+        print(f"O servidor não foi iniciado. {database_failed(exc)}", file=sys.stderr)
         return 2
 
     from streamlit.web import cli

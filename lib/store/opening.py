@@ -9,6 +9,11 @@ refused with a pt-BR message for the operator, and the file's bytes stay as they
 
 DuckDB lets one process hold a file: a second process (another server, or `lib.admin` while the
 server runs) gets `StoreInUse`, which names the process from DuckDB's lock error.
+
+A postgresql:// URL (issue 18) is asked the same questions by `check_postgres`: can the server
+be reached, does it accept the role and password, does the database exist, and does the schema
+the URL selects hold nothing or this app's store at a known version. `check_store` picks the
+check by the path's kind.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from lib.domain import DomainError
-from lib.store import APP_ID, Cursor, Store, connect, is_postgres, migration_files
+from lib.store import APP_ID, Cursor, Store, connect, is_postgres, migration_files, shown
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB file
@@ -160,6 +166,7 @@ def _open_error(p: Path, exc: duckdb.Error) -> StoreUnavailable:
 
 
 def _identify(p: Path, con: Cursor) -> Kind:
+    """What the DuckDB file holds: its tables, views and sequences, judged by `_judge`."""
     db = con.execute("SELECT current_database()").fetchall()[0][0]
     tables = {
         r[0]
@@ -172,12 +179,18 @@ def _identify(p: Path, con: Cursor) -> Kind:
                 + (SELECT count(*) FROM duckdb_sequences() WHERE database_name = ?)""",
         [db, db],
     ).fetchall()[0][0]
-    if not tables and not others:
-        return Kind.EMPTY
     foreign = StoreUnavailable(
         f"{p} é uma base DuckDB de outra aplicação, não desta. Nada foi alterado; informe em "
         "DESCONTO_DB o arquivo da base do Desconto em Fatura (ou um caminho novo)."
     )
+    return _judge(str(p), tables, others, con, foreign)
+
+
+def _judge(label: str, tables: set[str], others: int, con: Any, foreign: StoreUnavailable) -> Kind:
+    """EMPTY, OURS, or `foreign` / a newer schema raised, from what the store holds; `con`
+    (a DuckDB or psycopg connection) answers the two plain queries both engines accept."""
+    if not tables and not others:
+        return Kind.EMPTY
     if "store_info" in tables:
         app = con.execute("SELECT max(app) FROM store_info").fetchall()[0][0]
         if app != APP_ID:
@@ -194,7 +207,7 @@ def _identify(p: Path, con: Cursor) -> Kind:
     if unknown:
         newer = "mais nova que a" if max(names) > max(known) else "diferente da"
         raise StoreUnavailable(
-            f"A base {p} está na versão {max(names)} do esquema, {newer} desta aplicação "
+            f"A base {label} está na versão {max(names)} do esquema, {newer} desta aplicação "
             f"(versão {max(known)}): foi criada ou atualizada por outra versão do código "
             f"(migrações desconhecidas: {', '.join(f'{v:03d}' for v in unknown)}). Nada foi "
             "alterado; atualize a aplicação antes de abri-la."
@@ -202,14 +215,18 @@ def _identify(p: Path, con: Cursor) -> Kind:
     return Kind.OURS
 
 
-def open_checked(path: str | Path, *, before_open: Callable[[str], None] | None = None) -> Store:
-    if is_postgres(path):  # issue 18 (branch): no file checks, the server is the operators'
-        from lib.store.pg import PgStore
+def check_store(path: str | Path) -> Kind:
+    """`check_file` for a DuckDB file, `check_postgres` for a postgresql:// URL."""
+    return check_postgres(str(path)) if is_postgres(path) else check_file(path)
 
-        return PgStore(str(path))
-    """The store at `path`, after `check_file`, opened for writing (not yet migrated).
+
+def open_checked(path: str | Path, *, before_open: Callable[[str], None] | None = None) -> Store:
+    """The store at `path`, after `check_store`, opened for writing (not yet migrated).
     `before_open(path)` runs between the check and the open, on a file known to be this app's
-    store or about to be created (lib.bootstrap narrows the file permissions there)."""
+    store or about to be created (lib.bootstrap narrows the file permissions there); a
+    PostgreSQL database has no file to narrow."""
+    if is_postgres(path):  # issue 18: the server, role, database and schema checked first
+        return _open_postgres(str(path))
     check_file(path)
     if before_open is not None:
         before_open(str(path))
@@ -217,3 +234,181 @@ def open_checked(path: str | Path, *, before_open: Callable[[str], None] | None 
         return Store(path)
     except duckdb.Error as exc:
         raise _open_error(Path(path), exc) from exc
+
+
+# --- PostgreSQL (issue 18) --------------------------------------------------------------------
+# The same questions as for a file, asked of a server: can it be reached, do the role and the
+# database exist, and does the schema hold this app's store (or nothing)? Every message names
+# the store with `shown()` (the password as ***), and never repeats the password.
+
+PG_CONNECT_TIMEOUT_S = 5  # unless the URL sets its own connect_timeout
+
+
+def _pg_params(url: str) -> dict[str, Any]:
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return dict(conninfo_to_dict(url))
+    except ProgrammingError as exc:
+        raise StoreUnavailable(
+            f"DESCONTO_DB={shown(url)} não é um endereço PostgreSQL válido "
+            f"({_scrub(str(exc), url)}). Use postgresql://usuário:senha@servidor:porta/banco."
+        ) from None
+
+
+def _scrub(text: str, url: str) -> str:
+    """A driver's message without the URL's password, should it ever quote it."""
+    text = text.replace(url, shown(url)).strip()
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        password = conninfo_to_dict(url).get("password")
+    except Exception:
+        password = None
+    return text.replace(str(password), "***") if password else text
+
+
+def _pg_where(params: dict[str, Any]) -> tuple[str, str, str]:
+    """(server, database, role) as the messages name them."""
+    host = params.get("host") or os.environ.get("PGHOST") or "localhost"
+    port = params.get("port") or os.environ.get("PGPORT") or "5432"
+    user = params.get("user") or os.environ.get("PGUSER") or "(usuário do sistema)"
+    db = params.get("dbname") or os.environ.get("PGDATABASE") or user
+    return f"{host}:{port}", str(db), str(user)
+
+
+def _pg_connect_error(url: str, exc: BaseException) -> StoreUnavailable:
+    server, db, user = _pg_where(_pg_params(url))
+    text = str(exc)
+    if "does not exist" in text and f'database "{db}"' in text:
+        return StoreUnavailable(
+            f"O banco {db} não existe no servidor PostgreSQL {server}. Nada foi criado; peça ao "
+            f"DBA que o crie (por exemplo `createdb -O {user} {db}`) ou corrija o nome em "
+            "DESCONTO_DB."
+        )
+    if (
+        "password authentication failed" in text
+        or ("role" in text and "does not exist" in text)
+        or "no pg_hba.conf entry" in text
+        or "no password supplied" in text
+        or "authentication failed" in text
+    ):
+        return StoreUnavailable(
+            f"O servidor PostgreSQL {server} recusou o usuário {user} (senha errada, usuário "
+            f"inexistente ou sem permissão para entrar no banco {db}). Confira o usuário e a "
+            "senha em DESCONTO_DB (a senha não é mostrada aqui)."
+        )
+    if any(
+        sign in text
+        for sign in (
+            "Connection refused",
+            "timeout expired",
+            "failed to resolve host",
+            "could not translate host name",
+            "No route to host",
+            "Network is unreachable",
+            "No such file or directory",  # a Unix socket that is not there
+        )
+    ):
+        return StoreUnavailable(
+            f"Não foi possível conectar ao servidor PostgreSQL {server}: ele não respondeu "
+            "(fora do ar, endereço ou porta errados, ou um firewall no caminho). Confira "
+            "DESCONTO_DB e se o servidor está no ar (`pg_isready -h SERVIDOR -p PORTA`)."
+        )
+    return StoreUnavailable(
+        f"Não foi possível abrir a base PostgreSQL {shown(url)} ({_scrub(text, url)}). Nada foi "
+        "alterado."
+    )
+
+
+def database_failed(exc: BaseException) -> str:
+    """A database error met after the store opened (a PostgreSQL server that went away, a
+    permission taken back...), for the operator in pt-BR, without any password."""
+    text = " ".join(str(exc).split())
+    text = _URL_IN_TEXT.sub(lambda m: shown(m.group(0)), text)
+    text = re.sub(r"password=\S+", "password=***", text)
+    return (
+        f"A base de dados falhou no meio da operação ({type(exc).__name__}: {text}). Confira "
+        "se o servidor do banco está no ar e tente de novo."
+    )
+
+
+_URL_IN_TEXT = re.compile(r"postgres(?:ql)?://\S+")
+
+
+def check_postgres(url: str) -> Kind:
+    """What the schema the URL selects holds, without writing to it; raises StoreUnavailable
+    (pt-BR) when the server cannot be reached or refuses, or the schema is not this app's."""
+    import psycopg
+
+    params = _pg_params(url)
+    params.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
+    try:
+        con = psycopg.connect(autocommit=True, **params)
+    except psycopg.Error as exc:
+        raise _pg_connect_error(url, exc) from None
+    try:
+        with con:
+            return _identify_postgres(url, con)
+    except psycopg.Error as exc:
+        raise StoreUnavailable(
+            f"Não foi possível ler a base PostgreSQL {shown(url)} ({_scrub(str(exc), url)}). "
+            "Nada foi alterado."
+        ) from None
+
+
+def _identify_postgres(url: str, con: Any) -> Kind:
+    schema, db = con.execute("SELECT current_schema(), current_database()").fetchone()
+    if schema is None:
+        raise StoreUnavailable(
+            f"A base PostgreSQL {shown(url)} não tem esquema utilizável (o search_path não "
+            "aponta para nenhum esquema que exista). Crie o esquema ou corrija DESCONTO_DB."
+        )
+    found = con.execute(
+        """SELECT c.relname, c.relkind FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')"""
+    ).fetchall()
+    tables = {name for name, kind in found if kind in ("r", "p", "f")}
+    others = sum(1 for _, kind in found if kind not in ("r", "p", "f"))
+    server, _, _ = _pg_where(_pg_params(url))
+    some = ", ".join(sorted(tables)[:5]) + ("…" if len(tables) > 5 else "")
+    foreign = StoreUnavailable(
+        f"O esquema {schema} do banco {db} no servidor PostgreSQL {server} tem tabelas de "
+        f"outra aplicação ({some or 'visões e sequências'}), não desta. Nada foi alterado; dê "
+        "ao Desconto em Fatura um banco só dele (por exemplo `createdb desconto`) e aponte "
+        "DESCONTO_DB para ele."
+    )
+    kind = _judge(shown(url), tables, others, con, foreign)
+    pending = kind == Kind.EMPTY or {v for v, _ in migration_files()} - {
+        r[0] for r in con.execute("SELECT version FROM schema_migration").fetchall()
+    }
+    if (
+        pending
+        and not con.execute("SELECT has_schema_privilege(current_schema(), 'CREATE')").fetchone()[0]
+    ):
+        user = con.execute("SELECT current_user").fetchone()[0]
+        raise StoreUnavailable(
+            f"O usuário {user} não pode criar tabelas no esquema {schema} do banco {db} "
+            f"({server}), e a base precisa ser {'criada' if kind == Kind.EMPTY else 'atualizada'}"
+            f". Nada foi alterado; peça ao DBA `GRANT CREATE ON SCHEMA {schema} TO {user}` (ou "
+            "que o usuário seja dono do banco)."
+        )
+    return kind
+
+
+def _open_postgres(url: str) -> Store:
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    from lib.store.pg import PgStore
+
+    check_postgres(url)
+    try:
+        return PgStore(url)
+    except (psycopg.Error, PoolTimeout) as exc:  # the server went away since the check
+        raise StoreUnavailable(
+            f"Não foi possível abrir a base PostgreSQL {shown(url)} ({_scrub(str(exc), url)})."
+            " Nada foi alterado."
+        ) from None

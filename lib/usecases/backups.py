@@ -7,6 +7,10 @@ A backup is a consistent snapshot taken inside the process that holds the store
 under a temporary name, verified by opening it and counting every table's rows against the
 counts taken in the snapshot, and only then renamed to `<store>-YYYYMMDD-HHMMSS-mmm.duckdb`,
 with a `.json` beside it (time, size, row counts, seconds taken) that the Backups page lists.
+
+A PostgreSQL store (issue 18) is backed up by its operators, with the server's own tools
+(pg_dump / pg_restore, pg_basebackup, replicas): this app takes no file backup of it, and
+`pg_dump_commands` gives the commands the Backups page and `lib.admin` show instead.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import threading
 import time
 from dataclasses import dataclass
@@ -24,7 +29,7 @@ import duckdb
 
 from lib.auth import Perm, User, require
 from lib.domain import TZ, DomainError, now
-from lib.store import Store, snapshot
+from lib.store import Store, is_postgres, shown, snapshot
 from lib.store.opening import Kind, check_file, in_use
 
 # One backup at a time per process (the scheduler and a supervisor's click may meet).
@@ -49,6 +54,49 @@ class Backup:
         return sum(self.counts.values())
 
 
+@dataclass(frozen=True)
+class PgDumpCommands:
+    """How the operators back up and restore a PostgreSQL store (the password shown as ***)."""
+
+    dump: str
+    restore: str
+
+
+def pg_dump_commands(url: str) -> PgDumpCommands:
+    """pg_dump / pg_restore command lines for the PostgreSQL store at `url`, its password
+    replaced by *** (the real one goes in PGPASSWORD or ~/.pgpass, never on a screen)."""
+    target = shlex.quote(shown(url))
+    found = re.search(r"search_path(?:%3D|=)([A-Za-z_][A-Za-z0-9_]*)", url)
+    schema = f" --schema={found.group(1)}" if found and found.group(1) != "public" else ""
+    return PgDumpCommands(
+        dump=f"pg_dump --format=custom{schema} --file=desconto-AAAAMMDD.dump {target}",
+        restore=f"pg_restore --no-owner --dbname={target} desconto-AAAAMMDD.dump",
+    )
+
+
+def operator_commands(store: Store, actor: User) -> PgDumpCommands | None:
+    """For a PostgreSQL store, the pg_dump / pg_restore commands its operators run (this app
+    takes no backup of it); None for a DuckDB store, whose backups this server takes."""
+    require(actor, Perm.MANAGE_BACKUPS)
+    return pg_dump_commands(store.path) if is_postgres(store.path) else None
+
+
+def operators_backups(url: str) -> str:
+    """Why this app takes no backup of a PostgreSQL store, and what to run instead (pt-BR)."""
+    commands = pg_dump_commands(url)
+    return (
+        "Esta base é PostgreSQL: os backups são dos operadores do banco, com as ferramentas do "
+        "próprio PostgreSQL (pg_dump e pg_restore, ou pg_basebackup e réplicas), não desta "
+        f"aplicação. Para um backup: `{commands.dump}`. Para restaurar num banco novo, vazio: "
+        f"`{commands.restore}`. A senha vai em PGPASSWORD ou ~/.pgpass."
+    )
+
+
+def _refuse_postgres(store: Store) -> None:
+    if is_postgres(store.path):
+        raise DomainError(operators_backups(store.path))
+
+
 def _pattern(stem: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{3}}\.duckdb$")
 
@@ -68,6 +116,7 @@ def take_backup(store: Store, actor: User | None, directory: Path, keep: int) ->
     holds the store)."""
     if actor is not None:
         require(actor, Perm.MANAGE_BACKUPS)
+    _refuse_postgres(store)
     stem = Path(store.path).stem
     with _LOCK:
         try:
@@ -157,8 +206,10 @@ def _prune(directory: Path, stem: str, keep: int) -> None:
 
 
 def list_backups(store: Store, actor: User, directory: Path) -> list[Backup]:
-    """This store's backups in `directory`, newest first."""
+    """This store's backups in `directory`, newest first (none for a PostgreSQL store)."""
     require(actor, Perm.MANAGE_BACKUPS)
+    if is_postgres(store.path):
+        return []
     out = []
     for path in _backups(directory, Path(store.path).stem):
         found = _read(path)
@@ -175,6 +226,7 @@ def list_backups(store: Store, actor: User, directory: Path) -> list[Backup]:
 def backup_file(store: Store, actor: User, directory: Path, name: str) -> Path:
     """The path of one of this store's backups, by name (for the download)."""
     require(actor, Perm.MANAGE_BACKUPS)
+    _refuse_postgres(store)
     for path in _backups(directory, Path(store.path).stem):
         if path.name == name:
             return path
@@ -185,6 +237,9 @@ def restore(backup: Path, new_db: Path) -> dict[str, int]:
     """Write a new store at `new_db` from `backup` and check it; returns its rows per table.
 
     Never writes over anything: `new_db` must not exist (so never over a store in use)."""
+    for either in (backup, new_db):
+        if is_postgres(either):
+            raise DomainError(operators_backups(str(either)))
     backup, new_db = Path(backup), Path(new_db)
     for existing in (new_db, Path(f"{new_db}.wal")):
         if existing.exists() or existing.is_symlink():

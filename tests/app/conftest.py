@@ -22,12 +22,18 @@ def refused(text: str) -> str:
 
 
 @pytest.fixture
-def app_env(world, monkeypatch):
+def app_env(world, monkeypatch, tmp_path):
     monkeypatch.setenv("DESCONTO_DB", world.store.path)
     monkeypatch.setenv("DESCONTO_DEMO", "0")
     monkeypatch.setenv("DESCONTO_BACKUP_EVERY_MIN", "0")  # no timer thread per test store
-    monkeypatch.setenv("DESCONTO_BACKUP_DIR", str(Path(world.store.path).parent / "backups"))
-    return world
+    # tmp_path, never beside a PostgreSQL URL (Path() of it is a folder named "postgresql:")
+    monkeypatch.setenv("DESCONTO_BACKUP_DIR", str(tmp_path / "backups"))
+    yield world
+    # the stores the app opened in this test: each PostgreSQL one holds a pool of connections,
+    # and hundreds kept open until the session's end exhausted the server's max_connections
+    from lib import runtime
+
+    runtime.stop_all()
 
 
 def new_app() -> AppTest:

@@ -33,6 +33,7 @@ def log_lines():
 # --- Backups -------------------------------------------------------------------------------------
 
 
+@pytest.mark.duckdb_only("file backups; PostgreSQL's page: the test below")
 def test_backups_page_takes_lists_and_offers_each_backup(logged_in, app_env, tmp_path):
     at = logged_in("supervisor")
     at.switch_page("pages/backups.py").run()
@@ -52,6 +53,29 @@ def test_backups_page_takes_lists_and_offers_each_backup(logged_in, app_env, tmp
     assert at.get("download_button")[0].proto.label == "Baixar"
     on_disk = sorted(p.name for p in (tmp_path / "backups").glob("*.duckdb"))
     assert sorted(names) == on_disk
+
+
+def test_backups_page_on_postgresql_shows_pg_dump_not_file_backups(
+    logged_in, app_env, monkeypatch, tmp_path
+):
+    """A PostgreSQL store's backups are its operators': no button, no file list, the commands
+    with the password as *** (the test server trusts any password: one is added to show it)."""
+    if app_env.store.engine != "postgresql":
+        pytest.skip("a PostgreSQL store (the test above is DuckDB's)")
+    url = app_env.store.path.replace("postgresql://postgres@", "postgresql://postgres:s3gr3d0@")
+    monkeypatch.setenv("DESCONTO_DB", url)
+    at = logged_in("supervisor")
+    at.switch_page("pages/backups.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Backups"
+    assert at.info[0].value.startswith("Esta base é PostgreSQL: os backups são feitos pelos")
+    assert [b.label for b in at.button] == ["Sair"]  # no "Fazer backup agora"
+    assert not at.get("download_button") and not at.dataframe
+    dump, restore = (c.value for c in at.code)
+    assert dump.startswith("pg_dump --format=custom --schema=t_") and "postgres:***@" in dump
+    assert restore.startswith("pg_restore --no-owner --dbname=")
+    assert all("s3gr3d0" not in e.value for e in [*at.code, *at.caption, *at.info])
+    assert not (tmp_path / "backups").exists()
 
 
 @pytest.mark.parametrize("role", ["atendente", "financeiro"])
@@ -191,6 +215,7 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback(logged_in, monkeypatch,
     assert 'error="RuntimeError: disco cheio"' in line
 
 
+@pytest.mark.duckdb_only("a file backup that fails (PostgreSQL has no backup button)")
 def test_a_failed_backup_is_a_refusal_with_its_id(logged_in, monkeypatch, log_lines):
     import duckdb
 

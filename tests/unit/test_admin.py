@@ -38,6 +38,7 @@ def held(world):
     holder.wait()
 
 
+@pytest.mark.duckdb_only("the DuckDB file's lock (PostgreSQL serves many processes)")
 @pytest.mark.parametrize(
     "command",
     [
@@ -58,6 +59,7 @@ def test_a_store_held_by_a_running_server_exits_2_in_portuguese(held, tmp_path, 
     assert not (tmp_path / "bk").exists()
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's: test_pg_operations)")
 def test_backup_and_restore_from_the_command_line(world, tmp_path, capsys):
     before = dump(world.store)
     path = world.store.path

@@ -44,6 +44,7 @@ def dump(store: Store) -> dict[str, list[tuple]]:
         return {t: cur.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_round_trip_every_table_equal_and_sequences_go_on(world, tmp_path):
     for i in range(3):
         discount(world, f"k{i}", days_ago=i * 40, contract=("maria", "joao", "joao2")[i])
@@ -77,6 +78,7 @@ def test_round_trip_every_table_equal_and_sequences_go_on(world, tmp_path):
     restored.close()
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_a_backup_holds_everything_acknowledged_before_it_began(world, tmp_path):
     """A writer thread keeps committing while the backup runs: every write acknowledged before
     the backup started is in it, and the backup is a consistent cut (no half of anything)."""
@@ -120,6 +122,7 @@ def test_a_backup_holds_everything_acknowledged_before_it_began(world, tmp_path)
     assert len(found) == done.counts["login_attempt"]
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_keeps_the_newest_n(world, tmp_path):
     folder = tmp_path / "bk"
     taken = [backups.take_backup(world.store, None, folder, keep=2) for _ in range(3)]
@@ -132,6 +135,7 @@ def test_keeps_the_newest_n(world, tmp_path):
     assert listed[0].counts["staff"] == 3 and listed[0].size > 0
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_a_backup_that_does_not_verify_is_not_kept(world, tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot, "file_counts", lambda path: {"ticket": -1})
     with pytest.raises(DomainError, match="O backup não conferiu"):
@@ -150,6 +154,7 @@ def test_only_supervisors_take_and_list_backups(world, tmp_path):
     assert backups.list_backups(world.store, world.supervisor, tmp_path) == []
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_restore_never_writes_over_a_file(world, tmp_path):
     done = backups.take_backup(world.store, None, tmp_path / "bk", keep=5)
     target = tmp_path / "existente.duckdb"
@@ -169,6 +174,7 @@ def test_restore_refuses_what_is_not_a_backup_of_ours(tmp_path):
     assert not (tmp_path / "nova.duckdb").exists()
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_restore_refuses_a_backup_that_changed_since_it_was_taken(world, tmp_path):
     done = backups.take_backup(world.store, None, tmp_path / "bk", keep=5)
     manifest = done.path.with_suffix(".json")
@@ -180,6 +186,7 @@ def test_restore_refuses_a_backup_that_changed_since_it_was_taken(world, tmp_pat
     assert not [p for p in tmp_path.iterdir() if "nova" in p.name]  # nor its temporary file
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_restore_of_a_backup_held_by_another_process_names_it(world, tmp_path):
     done = backups.take_backup(world.store, None, tmp_path / "bk", keep=5)
     holder = subprocess.Popen(
@@ -197,6 +204,7 @@ def test_restore_of_a_backup_held_by_another_process_names_it(world, tmp_path):
         holder.wait()
 
 
+@pytest.mark.duckdb_only("file backups (PostgreSQL's are pg_dump's: test_pg_operations)")
 def test_a_failed_copy_leaves_nothing_and_says_why(world, tmp_path, monkeypatch):
     def full_disk(store, dest):
         Path(dest).write_bytes(b"half")  # what a copy cut short leaves behind

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import logs, runtime
+from lib import config, logs, runtime
 from lib.domain import DomainError
 from lib.store import Store, scalar
 
@@ -108,7 +108,8 @@ def test_no_code_when_someone_can_log_in(world, env):
     world.store.close()
     rt = runtime.start(world.store.path)
     assert rt.setup_code is None and not rt.needs_setup()
-    assert not Path(f"{world.store.path}.codigo-configuracao").exists()
+    assert not config.setup_code_file(world.store.path).exists()  # also for a PostgreSQL URL
+    assert rt.setup_file is None
     rt.shutdown()
 
 
