@@ -74,7 +74,10 @@ class PgCursor:
         self._release = release
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):
-        self._cur.execute(translate(sql), params if params else None)  # type: ignore[arg-type]
+        if not params:  # psycopg reads placeholders (and `%%`) only when given parameters
+            self._cur.execute(sql)  # type: ignore[arg-type]
+            return self
+        self._cur.execute(translate(sql), params)  # type: ignore[arg-type]
         return self
 
     def fetchall(self) -> list[tuple]:
