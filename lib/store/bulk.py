@@ -143,10 +143,15 @@ def max_protocol_number(cur: Cursor) -> int:
 def _advance(cur: Cursor, sequence: str, past: int) -> None:
     """Consume values of `sequence` until its next value is greater than `past`.
 
-    DuckDB has no setval: draw the missing values in one statement."""
+    DuckDB has no setval: draw the missing values in one statement. PostgreSQL has no range()
+    but sets the sequence."""
     current = int(_value(cur, f"SELECT nextval('{sequence}')"))
     missing = past - current
-    if missing > 0:
+    if missing <= 0:
+        return
+    if dialect.engine(cur) == dialect.POSTGRESQL:
+        cur.execute("SELECT setval(?, ?)", [sequence, past])
+    else:
         cur.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [missing])
 
 
@@ -182,7 +187,9 @@ def insert_staff_missing(cur: Cursor, df: pd.DataFrame) -> dict[str, int]:
             "WHERE username NOT IN (SELECT username FROM staff)"
         )
     names = list(df["username"])
-    found = cur.execute("SELECT username, id FROM staff WHERE username IN ?", [names]).fetchall()
+    found = cur.execute(
+        "SELECT username, id FROM staff WHERE username IN (SELECT unnest(?::VARCHAR[]))", [names]
+    ).fetchall()
     return dict(found)
 
 
