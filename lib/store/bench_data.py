@@ -1,4 +1,5 @@
-"""Synthetic customers in bulk, for benchmarks: one INSERT … SELECT FROM range() per table.
+"""Synthetic customers in bulk, for benchmarks: one INSERT … SELECT FROM generate_series() per
+table, on either engine.
 
 Not demo data (lib.demo makes the realistic store); these rows only need the shape and the
 spread of real ones so that search timings mean something: 40 first names × 40 surnames × 40

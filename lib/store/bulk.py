@@ -258,6 +258,12 @@ def generate_tickets(
     n_cust = min(500_000, max(1, tickets // 10))
     seed = int(seed)
     with store.transaction() as cur:
+        if dialect.engine(cur) == dialect.POSTGRESQL:
+            # the generator is DuckDB SQL (hash(), lambdas, list functions, a TEMP MACRO)
+            raise ValueError(
+                "generate_tickets runs on DuckDB only: build the large store in a DuckDB file, "
+                "then copy it with `python -m lib.admin copy --from FILE --to postgresql://…`"
+            )
         first = next_ids(cur)
         ref = reference_ids(cur)
         before = table_counts(cur)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from lib.demo import seed_demo
+from lib.demo.large import generate_large
 from lib.store import Store, bulk, scalar
 from tests.conftest import open_store
 
@@ -52,5 +55,21 @@ def test_after_the_demo_every_sequence_is_past_the_ids_it_wrote(engine, tmp_path
                 top = scalar(cur, f"SELECT max(id) FROM {table}")
                 assert scalar(cur, f"SELECT nextval('{sequence}')") > top, table
             assert scalar(cur, "SELECT nextval('seq_protocol')") > bulk.max_protocol_number(cur)
+    finally:
+        store.close()
+
+
+def test_the_large_generator_refuses_postgresql_and_writes_nothing(engine, tmp_path):
+    """generate_tickets is DuckDB SQL: on PostgreSQL it says how to get a large store there
+    (build a DuckDB file, copy it) instead of failing on the first DuckDB-only function."""
+    if engine == "duckdb":
+        pytest.skip("DuckDB runs the generator (tests/unit/test_demo.py)")
+    store = open_store(engine, tmp_path)
+    store.migrate(demo=True)
+    try:
+        with pytest.raises(ValueError, match="lib.admin copy"):
+            generate_large(store, 100, today=TODAY)
+        with store.read() as cur:
+            assert scalar(cur, "SELECT count(*) FROM ticket") == 0
     finally:
         store.close()
