@@ -75,9 +75,9 @@ class PgCursor:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):
         if not params:  # psycopg reads placeholders (and `%%`) only when given parameters
-            self._cur.execute(sql)  # type: ignore[arg-type]
+            self._cur.execute(sql)
             return self
-        self._cur.execute(translate(sql), params)  # type: ignore[arg-type]
+        self._cur.execute(translate(sql), params)
         return self
 
     def fetchall(self) -> list[tuple]:
