@@ -6,13 +6,15 @@ explicit ids, and `generate_tickets`, which builds a big store for benchmarks mo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
+from typing import Any
 
 import pandas as pd
 
 from lib.domain import TZ
-from lib.store import Cursor, Store
+from lib.store import Cursor, Store, dialect
 
 # Tables generated data may be written to, and the sequence behind each id.
 SEQUENCES = {
@@ -26,6 +28,67 @@ SEQUENCES = {
 _TABLES = {*SEQUENCES, "discount_request"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SQL_TYPE = re.compile(r"^[A-Z]+(\(\d+(, ?\d+)?\))?$")
+
+
+# --- a DataFrame as a table of the caller's transaction, on either engine (issue 18) ---------
+
+
+@contextmanager
+def frame_table(
+    cur: Any, name: str, df: pd.DataFrame, like: str, sources: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Make `df` readable as the table `name` inside the caller's transaction, for the
+    INSERT … SELECT or UPDATE … FROM that follows; it is gone afterwards.
+
+    DuckDB reads the frame itself (`register`). PostgreSQL cannot: the rows are COPYed into a
+    TEMP table ON COMMIT DROP whose columns take the types of `like`'s columns of the same name
+    (or of the expression over `like` that `sources` gives a column, e.g. {"row_id": "id"}), so
+    values sent as text land as those types, as DuckDB's INSERT casts them."""
+    if not _IDENT.match(name) or not _IDENT.match(like):
+        raise ValueError(f"frame_table: {name} {like}")
+    if dialect.engine(cur) == dialect.POSTGRESQL:
+        loaded = _frame_copied_postgresql(cur, name, df, like, sources or {})
+    else:
+        loaded = _frame_registered_duckdb(cur, name, df)
+    with loaded:
+        yield name
+
+
+@contextmanager
+def _frame_registered_duckdb(cur: Any, name: str, df: pd.DataFrame) -> Iterator[None]:
+    cur.register(name, df)
+    try:
+        yield
+    finally:
+        cur.unregister(name)
+
+
+@contextmanager
+def _frame_copied_postgresql(
+    cur: Any, name: str, df: pd.DataFrame, like: str, sources: dict[str, str]
+) -> Iterator[None]:
+    cols = list(df.columns)
+    if not all(_IDENT.match(c) for c in cols):
+        raise ValueError(f"frame_table: {cols}")
+    select = ", ".join(f"{sources[c]} AS {c}" if c in sources else c for c in cols)
+    cur.execute(
+        f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {select} FROM {like} WITH NO DATA"
+    )
+    with cur.raw.copy(f"COPY {name} ({', '.join(cols)}) FROM STDIN") as copy:
+        for row in python_rows(df):
+            copy.write_row(row)
+    yield
+    # dropped at once, so the same name can serve again in this transaction (after an error
+    # the transaction is aborted and rolls the table back with it)
+    cur.execute(f"DROP TABLE {name}")
+
+
+def python_rows(df: pd.DataFrame) -> Iterable[tuple]:
+    """The frame's rows as tuples of plain Python values, None for every missing one (NaN,
+    NaT, pd.NA)."""
+    plain = df.astype(object)
+    plain = plain.where(plain.notna(), None)
+    return plain.itertuples(index=False, name=None)
 
 
 def _value(cur: Cursor, sql: str, params: list | None = None):
@@ -53,12 +116,8 @@ def insert_frame(
         # customers arrive with their search column, so no start has to fill it (issue 17)
         select += ", lower(strip_accents(name)) AS search_name"
         into.append("search_name")
-    view = f"df_{table}"
-    cur.register(view, df)
-    try:
+    with frame_table(cur, f"df_{table}", df, like=table) as view:
         cur.execute(f"INSERT INTO {table} ({', '.join(into)}) SELECT {select} FROM {view}")
-    finally:
-        cur.unregister(view)
     return len(df)
 
 
@@ -84,10 +143,15 @@ def max_protocol_number(cur: Cursor) -> int:
 def _advance(cur: Cursor, sequence: str, past: int) -> None:
     """Consume values of `sequence` until its next value is greater than `past`.
 
-    DuckDB has no setval: draw the missing values in one statement."""
+    DuckDB has no setval: draw the missing values in one statement. PostgreSQL has no range()
+    but sets the sequence."""
     current = int(_value(cur, f"SELECT nextval('{sequence}')"))
     missing = past - current
-    if missing > 0:
+    if missing <= 0:
+        return
+    if dialect.engine(cur) == dialect.POSTGRESQL:
+        cur.execute("SELECT setval(?, ?)", [sequence, past])
+    else:
         cur.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [missing])
 
 
@@ -116,17 +180,16 @@ def reference_ids(cur: Cursor) -> dict[str, dict[str, int]]:
 def insert_staff_missing(cur: Cursor, df: pd.DataFrame) -> dict[str, int]:
     """Insert the staff whose username is not taken yet (default ids); returns the ids of all
     of them by username."""
-    cur.register("df_staff", df)
-    try:
+    with frame_table(cur, "df_staff", df, like="staff") as view:
         cols = ", ".join(df.columns)
         cur.execute(
-            f"INSERT INTO staff ({cols}) SELECT {cols} FROM df_staff "
+            f"INSERT INTO staff ({cols}) SELECT {cols} FROM {view} "
             "WHERE username NOT IN (SELECT username FROM staff)"
         )
-    finally:
-        cur.unregister("df_staff")
     names = list(df["username"])
-    found = cur.execute("SELECT username, id FROM staff WHERE username IN ?", [names]).fetchall()
+    found = cur.execute(
+        "SELECT username, id FROM staff WHERE username IN (SELECT unnest(?::VARCHAR[]))", [names]
+    ).fetchall()
     return dict(found)
 
 
@@ -195,6 +258,12 @@ def generate_tickets(
     n_cust = min(500_000, max(1, tickets // 10))
     seed = int(seed)
     with store.transaction() as cur:
+        if dialect.engine(cur) == dialect.POSTGRESQL:
+            # the generator is DuckDB SQL (hash(), lambdas, list functions, a TEMP MACRO)
+            raise ValueError(
+                "generate_tickets runs on DuckDB only: build the large store in a DuckDB file, "
+                "then copy it with `python -m lib.admin copy --from FILE --to postgresql://…`"
+            )
         first = next_ids(cur)
         ref = reference_ids(cur)
         before = table_counts(cur)

@@ -25,8 +25,8 @@ def customer_rows(cur: Cursor, ids: list[int]) -> list[dict]:
     return rows(
         cur,
         "SELECT id, name, cpf_cnpj, phones, neighbourhood, city FROM customer "
-        "WHERE list_contains($ids, id) ORDER BY name",
-        {"ids": ids},
+        "WHERE id IN (SELECT unnest(?::BIGINT[])) ORDER BY name",
+        [ids],
     )
 
 

@@ -31,3 +31,13 @@ def quantiles(cur: Any, expr: str, fractions: tuple[float, ...]) -> str:
     if engine(cur) == POSTGRESQL:
         return f"percentile_cont(ARRAY[{listed}]) WITHIN GROUP (ORDER BY {expr})"
     return f"quantile_cont({expr}, [{listed}])"
+
+
+def changed_rows(cur: Any, sql: str, params: Any = None) -> int:
+    """Run an INSERT/UPDATE/DELETE without RETURNING and return how many rows it changed:
+    DuckDB answers with a one-row result holding the count, PostgreSQL with the cursor's
+    rowcount (its result is empty)."""
+    if engine(cur) == POSTGRESQL:
+        cur.execute(sql, params)
+        return int(cur.raw.rowcount)
+    return int(cur.execute(sql, params or []).fetchall()[0][0])

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lib.domain import StaleState
-from lib.store import ConstraintError, Cursor, one, rows, scalar
+from lib.store import ConstraintError, Cursor, bulk, one, rows, scalar
 from lib.store import catalog as cat
 
 TABLES = ("customer", "contract", "login")
@@ -103,8 +103,8 @@ def logins_by_username(cur: Cursor) -> dict[str, int | None]:
 
 def insert_many(cur: Cursor, table: str, values: list[dict[str, Any]]) -> None:
     """Insert rows that all have the same columns, in one statement: the values go as text
-    (None stays NULL: a float column would turn it into NaN) and DuckDB casts each to its
-    column's type."""
+    (None stays NULL: a float column would turn it into NaN) and each is cast to its
+    column's type (see bulk.frame_table)."""
     assert table in TABLES
     if not values:
         return
@@ -117,14 +117,8 @@ def insert_many(cur: Cursor, table: str, values: list[dict[str, Any]]) -> None:
             for c in cols
         }
     )
-    cur.register("ixc_new_rows", frame)
-    try:
-        _write(
-            cur,
-            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM ixc_new_rows",
-        )
-    finally:
-        cur.unregister("ixc_new_rows")
+    with bulk.frame_table(cur, "ixc_new_rows", frame, like=table) as new:
+        _write(cur, f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {new}")
 
 
 def update_many(cur: Cursor, table: str, changes: list[tuple[int, dict[str, Any]]]) -> None:
@@ -147,15 +141,14 @@ def update_many(cur: Cursor, table: str, changes: list[tuple[int, dict[str, Any]
             },
         }
     )
-    cur.register("ixc_changed_rows", frame)
-    try:
+    with bulk.frame_table(
+        cur, "ixc_changed_rows", frame, like=table, sources={"row_id": "id"}
+    ) as changed:
         _write(
             cur,
             f"UPDATE {table} SET {', '.join(f'{c} = u.{c}' for c in cols)} "
-            "FROM ixc_changed_rows u WHERE " + table + ".id = u.row_id",
+            f"FROM {changed} u WHERE {table}.id = u.row_id",
         )
-    finally:
-        cur.unregister("ixc_changed_rows")
 
 
 def _write(cur: Cursor, sql: str) -> None:

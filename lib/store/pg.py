@@ -74,7 +74,10 @@ class PgCursor:
         self._release = release
 
     def execute(self, sql: str, params: Any = None, /) -> PgCursor:
-        self._cur.execute(translate(sql), params if params else None)
+        if not params:  # psycopg reads placeholders (and `%%`) only when given parameters
+            self._cur.execute(sql)
+            return self
+        self._cur.execute(translate(sql), params)
         return self
 
     def fetchall(self) -> list[tuple]:

@@ -89,7 +89,9 @@ def refresh(cur: Cursor) -> int:
     else:
         by_time = "UNION SELECT id FROM ticket WHERE updated_at >= $w" if moved else ""
         cur.execute(
-            "CREATE OR REPLACE TEMP TABLE report_changed AS "
+            # dropped below, before the commit (a rollback drops it too): plain CREATE, which
+            # both engines read (CREATE OR REPLACE TEMP TABLE is DuckDB's)
+            "CREATE TEMP TABLE report_changed AS "
             f"SELECT ticket_id AS id FROM report_change {by_time}",
             {"w": watermark} if moved else {},
         )

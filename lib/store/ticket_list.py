@@ -84,7 +84,10 @@ def normal_text(text: str | None) -> str:
 # first hold the text's longest word (which it then does either way), so the regexp runs on
 # few names.
 _NAME = "coalesce(search_name, lower(strip_accents(name)))"
-_SPACED_NAME = f"regexp_replace({_NAME}, '[\\s\\pZ]+', ' ', 'g')"
+# White space as Python's str.split() sees it (normal_text), spelled out: `\pZ` is RE2's
+# (DuckDB) and PostgreSQL's regular expressions refuse it; both read `\s` and literal characters.
+_SPACES = "\\s\u000b\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACED_NAME = f"regexp_replace({_NAME}, '[{_SPACES}]+', ' ', 'g')"
 
 
 def _customer_match(text: str) -> tuple[str, list[Any]]:

@@ -211,7 +211,7 @@ def test_a_bulk_write_around_the_log_is_caught_by_its_time(world, five):
     reports.refresh_facts(w.store)
     with w.store.transaction() as cur:
         cur.execute(
-            "UPDATE ticket SET status = 'P', updated_at = now() + INTERVAL 1 MINUTE WHERE id = ?",
+            "UPDATE ticket SET status = 'P', updated_at = now() + INTERVAL '1 minute' WHERE id = ?",
             [five[4]],
         )
     assert five[4] not in {c.ticket_id for c in same_as_live(w).rows}
