@@ -67,8 +67,10 @@ def fill(
         at.text_input(key=k(at, "q")).input(customer).run()
     if reason:
         at.radio(key=k(at, "reason")).set_value(reason).run()
+    # the opening first: a change of the opening's date moves the Data ocorrido along with it
+    # (so the order matters between 00:00 and 06:00, when `opened` falls on the day before)
+    at.datetime_input(key=k(at, "opened_at")).set_value(local(opened)).run()
     at.date_input(key=k(at, "occurred_on")).set_value(occurred or opened.astimezone(TZ).date())
-    at.datetime_input(key=k(at, "opened_at")).set_value(local(opened))
     if pending:
         at.toggle(key=k(at, "pending")).set_value(True)
     elif returned is not False:  # False: leave the return time empty
