@@ -64,26 +64,6 @@ def ensure_copied(db: Path, url: str) -> None:
             cur.execute("ANALYZE")
 
 
-def rebuild_facts_if_changed(pg: Store) -> bool:
-    """A bench-only workaround: the charts' incremental refresh (lib.store.reports.refresh)
-    writes `CREATE OR REPLACE TEMP TABLE`, which PostgreSQL does not accept, so once a store
-    has been written (the write rows of an earlier run) every charts call fails there. With the
-    watermark dropped the refresh takes its other path, a full rebuild, in SQL both engines
-    accept. True when it had to (the table says so). Remove once the refresh is fixed."""
-    import psycopg
-
-    from lib.usecases import reports
-
-    try:
-        reports.refresh_facts(pg)
-        return False
-    except psycopg.errors.SyntaxError:
-        with pg.transaction() as cur:
-            cur.execute("DELETE FROM report_state WHERE name = 'discount'")
-        reports.refresh_facts(pg)
-        return True
-
-
 def row_both(
     label: str,
     size: str,
@@ -186,15 +166,9 @@ def run_both(db: Path, url: str, repeat: int, smoke: bool) -> list[str]:
     try:
         with closing(open_pg(url)) as pg:
             size = size_label(tickets(duck))
-            rebuilt = rebuild_facts_if_changed(pg)
             lines = read_rows(duck, pg, size, repeat)
     finally:
         duck.close()
-    if rebuilt:
-        lines.append(
-            "  PostgreSQL: the charts' incremental refresh failed (CREATE OR REPLACE TEMP TABLE);"
-            " its table was rebuilt whole before the rows"
-        )
     lines += start_rows(db, url, size, max(1, repeat // 3))
     lines += write_rows(db, url, size, 8 if smoke else 40)
     return lines
