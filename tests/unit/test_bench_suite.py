@@ -63,8 +63,7 @@ def test_the_suite_runs_every_row_on_postgresql_beside_duckdb(capsys):
 @pytest.mark.skipif(PG_URL is None, reason="DESCONTO_TEST_PG is not set")
 def test_a_second_run_on_the_same_postgresql_store_still_times_the_charts(capsys):
     """The write rows leave the charts' change log full; the next run's charts rows must still
-    be measured on PostgreSQL (bench.engines.rebuild_facts_if_changed while the incremental
-    refresh's SQL is DuckDB's alone)."""
+    be measured on PostgreSQL: its incremental refresh runs there too."""
     url = pg_schema_url("bench")
     suite.main(["--smoke", "--pg", url])
     capsys.readouterr()
