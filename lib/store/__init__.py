@@ -185,15 +185,20 @@ class Store:
         finally:
             cur.close()
 
+    # How a transaction begins, and what the engine raises when it refuses a later writer
+    # (lib.store.pg.PgStore has PostgreSQL's).
+    BEGIN = "BEGIN TRANSACTION"
+    CONFLICTS: tuple[type[Exception], ...] = (duckdb.TransactionException,)
+
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
         """One unit of work: commits once at the end, rolls back on any exception."""
         cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
+        cur.execute(self.BEGIN)
         try:
             yield cur
             cur.execute("COMMIT")
-        except duckdb.TransactionException as exc:
+        except self.CONFLICTS as exc:
             _rollback(cur)
             raise WriteConflict() from exc
         except BaseException:
@@ -313,7 +318,7 @@ def _record_identity(cur: Cursor, *, demo: bool, created_now: bool) -> None:
 def _rollback(cur: Cursor) -> None:
     try:
         cur.execute("ROLLBACK")
-    except duckdb.Error:
+    except StoreError:
         pass
 
 

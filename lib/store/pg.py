@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from lib.store import Store, WriteConflict
+from lib.store import Store
 
 # DuckDB spellings the schema uses that PostgreSQL lacks, defined once per database: `DOUBLE`
 # as a type, `strip_accents()` (unaccent, from postgresql-contrib).
@@ -109,6 +109,8 @@ class PgStore(Store):
     """The PostgreSQL store: a pool of connections, one per use-case at a time."""
 
     engine = "postgresql"
+    BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+    CONFLICTS = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
 
     def __init__(
         self, url: str, *, read_only: bool = False, min_size: int = 1, max_size: int = 8
@@ -155,30 +157,6 @@ class PgStore(Store):
         conn = self._pool.getconn()
         return PgCursor(conn, self._pool.putconn)
 
-    @contextmanager
-    def read(self) -> Iterator[PgCursor]:
-        cur = self.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[PgCursor]:
-        cur = self.cursor()
-        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-        try:
-            yield cur
-            cur.execute("COMMIT")
-        except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected) as exc:
-            _rollback(cur)
-            raise WriteConflict() from exc
-        except BaseException:
-            _rollback(cur)
-            raise
-        finally:
-            cur.close()
-
     def serve(self, *, memory_limit_mb: int) -> None:
         del memory_limit_mb  # PostgreSQL's memory is its operators' to set
 
@@ -199,10 +177,3 @@ def _lock_key(name: str) -> int:
 
 def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET TIME ZONE 'America/Sao_Paulo'")
-
-
-def _rollback(cur: PgCursor) -> None:
-    try:
-        cur.execute("ROLLBACK")
-    except psycopg.Error:
-        pass
