@@ -31,7 +31,10 @@ def _postgres(commands: backups.PgDumpCommands) -> None:
     st.code(commands.dump, language="bash")
     st.caption("Restaurar num banco novo e vazio, e apontar DESCONTO_DB para ele:")
     st.code(commands.restore, language="bash")
-    st.caption("A senha aparece como ***: informe-a em PGPASSWORD ou no arquivo ~/.pgpass.")
+    st.caption(
+        "Os comandos não levam a senha: o pg_dump e o pg_restore a leem de PGPASSWORD ou do "
+        "arquivo ~/.pgpass de quem os executa."
+    )
 
 
 def _schedule() -> None:

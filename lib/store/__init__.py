@@ -155,6 +155,12 @@ def is_postgres(path: str | Path) -> bool:
 _URL_PASSWORD = re.compile(r"^(postgres(?:ql)?://[^:/@]*):[^/?#]*@")
 
 
+def without_password(path: str | Path) -> str:
+    """A URL a command line can take as it is: the password left out, so libpq reads it from
+    PGPASSWORD or ~/.pgpass (a *** in its place would be sent as the password)."""
+    return _URL_PASSWORD.sub(r"\1@", str(path))
+
+
 def shown(path: str | Path) -> str:
     """The store's name as logs and screens may show it: a URL's password replaced by ***."""
     return _URL_PASSWORD.sub(r"\1:***@", str(path))

@@ -29,7 +29,7 @@ import duckdb
 
 from lib.auth import Perm, User, require
 from lib.domain import TZ, DomainError, now
-from lib.store import Store, is_postgres, shown, snapshot
+from lib.store import Store, is_postgres, snapshot, without_password
 from lib.store.opening import Kind, check_file, in_use
 
 # One backup at a time per process (the scheduler and a supervisor's click may meet).
@@ -56,16 +56,16 @@ class Backup:
 
 @dataclass(frozen=True)
 class PgDumpCommands:
-    """How the operators back up and restore a PostgreSQL store (the password shown as ***)."""
+    """How the operators back up and restore a PostgreSQL store (no password in them)."""
 
     dump: str
     restore: str
 
 
 def pg_dump_commands(url: str) -> PgDumpCommands:
-    """pg_dump / pg_restore command lines for the PostgreSQL store at `url`, its password
-    replaced by *** (the real one goes in PGPASSWORD or ~/.pgpass, never on a screen)."""
-    target = shlex.quote(shown(url))
+    """pg_dump / pg_restore command lines for the PostgreSQL store at `url`, ready to copy: its
+    password left out (the tools read it from PGPASSWORD or ~/.pgpass; it is never shown)."""
+    target = shlex.quote(without_password(url))
     found = re.search(r"search_path(?:%3D|=)([A-Za-z_][A-Za-z0-9_]*)", url)
     schema = f" --schema={found.group(1)}" if found and found.group(1) != "public" else ""
     return PgDumpCommands(
