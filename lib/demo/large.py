@@ -1,5 +1,5 @@
 """Large stores for benchmarks: the demo ISP, then `tickets` more tickets over ~3 years in the
-same city, generated mostly in SQL by the store (`lib.store.bulk.generate_tickets`).
+same city, generated mostly in SQL by the store (`lib.store.large_stores.generate_tickets`).
 
     python -m lib.demo.large --db bench/large-1m.duckdb --tickets 1000000
 """
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from lib.demo.isp import NEIGHBOURHOODS, PLANS, seed_demo
-from lib.store import Store, bulk
+from lib.store import Store, large_stores
 
 
 def generate_large(
@@ -20,7 +20,7 @@ def generate_large(
 ) -> dict[str, int]:
     """Add `tickets` tickets to a migrated store, in the demo's city (its neighbourhoods and
     plans). Deterministic for a given seed; returns the rows added per table."""
-    return bulk.generate_tickets(
+    return large_stores.generate_tickets(
         store, tickets, places=NEIGHBOURHOODS, plans=PLANS, seed=seed, today=today
     )
 

@@ -37,7 +37,6 @@ from lib.domain import (
     Action,
     Decision,
     DomainError,
-    StaleState,
     compensation_deadline,
     next_due_date,
 )
@@ -57,7 +56,7 @@ from lib.usecases.opening import (
     insert_new_ticket,
     opened_for_key,
     resolve_address,
-    saved_by_other,
+    saved_once,
 )
 from lib.usecases.procedure import record_return, return_lines
 from lib.usecases.transitions import Done, load_shown
@@ -391,15 +390,10 @@ def open_discount_request(
     require(actor, Perm.OPEN_DISCOUNT)
     if not idempotency_key:
         raise ValueError("idempotency_key is required")
-    now = now or clock_now()
-    try:
-        return _open_discount_request(store, actor, data, idempotency_key, now)
-    except StaleState as exc:
-        # A concurrent save of the same key conflicted with this one: return the winner.
-        return saved_by_other(store, idempotency_key, exc)
+    return _open_discount_request(store, actor, data, idempotency_key, now or clock_now())
 
 
-@retrying
+@saved_once
 def _open_discount_request(
     store: Store, actor: User, data: DiscountRequestInput, idempotency_key: str, now: datetime
 ) -> Opened:

@@ -5,7 +5,9 @@ between customer, login and contract, the insert with its protocol and the first
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -287,14 +289,26 @@ def open_ticket(
 ) -> Opened:
     """Create a ticket of any subject with status Novo (the procedure's "Novo atendimento")."""
     require(actor, Perm.OPEN_TICKET)
-    now = now or clock_now()
-    try:
-        return _open_ticket(store, actor, data, idempotency_key, now)
-    except StaleState as exc:
-        return saved_by_other(store, idempotency_key, exc)
+    return _open_ticket(store, actor, data, idempotency_key, now or clock_now())
 
 
-@retrying
+def saved_once(save: Callable[[Store, User, Any, str, datetime], Opened]):
+    """A save bound to a screen's idempotency key (`save(store, actor, data, key, now)`, one
+    transaction): run again on a write conflict (lib.store.retrying); when a concurrent save of
+    the same key won (a double click, two tabs, two servers), that save's result."""
+    retried = retrying(save)
+
+    @functools.wraps(save)
+    def run(store: Store, actor: User, data: Any, idempotency_key: str, now: datetime) -> Opened:
+        try:
+            return retried(store, actor, data, idempotency_key, now)
+        except StaleState as exc:
+            return saved_by_other(store, idempotency_key, exc)
+
+    return run
+
+
+@saved_once
 def _open_ticket(
     store: Store, actor: User, data: TicketInput, idempotency_key: str, now: datetime
 ) -> Opened:
