@@ -257,15 +257,22 @@ def _pg_params(url: str) -> dict[str, Any]:
         ) from None
 
 
-def _scrub(text: str, url: str) -> str:
-    """A driver's message without the URL's password, should it ever quote it."""
-    text = text.replace(url, shown(url)).strip()
-    try:
-        from psycopg.conninfo import conninfo_to_dict
+_URL_IN_TEXT = re.compile(r"postgres(?:ql)?://\S+")
 
-        password = conninfo_to_dict(url).get("password")
-    except Exception:
-        password = None
+
+def _scrub(text: str, url: str | None = None) -> str:
+    """A driver's message with no password in it, should it ever quote one: any URL in it shown
+    with *** (lib.store.shown), `password=…` masked, and `url`'s own password wherever it is."""
+    text = _URL_IN_TEXT.sub(lambda m: shown(m.group(0)), text).strip()
+    text = re.sub(r"password=\S+", "password=***", text)
+    password = None
+    if url is not None:
+        try:
+            from psycopg.conninfo import conninfo_to_dict
+
+            password = conninfo_to_dict(url).get("password")
+        except Exception:
+            password = None
     return text.replace(str(password), "***") if password else text
 
 
@@ -325,16 +332,11 @@ def _pg_connect_error(url: str, exc: BaseException) -> StoreUnavailable:
 def database_failed(exc: BaseException) -> str:
     """A database error met after the store opened (a PostgreSQL server that went away, a
     permission taken back...), for the operator in pt-BR, without any password."""
-    text = " ".join(str(exc).split())
-    text = _URL_IN_TEXT.sub(lambda m: shown(m.group(0)), text)
-    text = re.sub(r"password=\S+", "password=***", text)
+    text = _scrub(" ".join(str(exc).split()))
     return (
         f"A base de dados falhou no meio da operação ({type(exc).__name__}: {text}). Confira "
         "se o servidor do banco está no ar e tente de novo."
     )
-
-
-_URL_IN_TEXT = re.compile(r"postgres(?:ql)?://\S+")
 
 
 def check_postgres(url: str) -> Kind:

@@ -21,7 +21,7 @@ import pytest
 from lib.domain import now as clock_now
 from lib.store import rows
 from tests.e2e.conftest import screenshot, start_server, wait_idle
-from tests.e2e.test_discount_request_e2e import type_date
+from tests.e2e.test_request_trust_e2e import fill_request, open_form
 
 pytestmark = pytest.mark.e2e
 
@@ -80,23 +80,8 @@ def _save_request(page, url: str) -> str:
     """As atendente: a DESCONTO EM FATURA request for Maria (2 h outage); its protocol."""
     now = clock_now().replace(second=0, microsecond=0)
     opened, returned = now - timedelta(hours=3), now - timedelta(hours=1)
-    _login(page, url, "atendente")
-    page.locator("[data-testid='stSidebarNav'] a", has_text="Desconto em fatura").click()
-    wait_idle(page)
-    page.locator(".st-key-dr0_q input").fill("maria")
-    page.locator(".st-key-discount_preview").get_by_text(
-        "(próximo vencimento do contrato)"
-    ).wait_for()
-    wait_idle(page)
-    page.get_by_text("3. Rompimento externo").click()
-    wait_idle(page)
-    type_date(page, "dr0_occurred_on", opened, with_time=False)
-    type_date(page, "dr0_opened_at", opened)
-    type_date(page, "dr0_returned_at", returned)
-    page.locator(".st-key-dr0_opa input").fill("OPA2026445566")
-    page.locator(".st-key-dr0_description textarea").fill("Sem sinal desde a tarde")
-    page.locator(".st-key-dr0_description textarea").press("Tab")
-    wait_idle(page)
+    open_form(page, url)
+    fill_request(page, opened, returned)
     page.locator(".st-key-discount_preview").get_by_text("R$\xa00,28", exact=True).wait_for()
     page.get_by_role("button", name="Registrar pedido de desconto").click()
     wait_idle(page)
